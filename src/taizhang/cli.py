@@ -1,0 +1,42 @@
+"""The `taizhang` command: one Typer app; each area adds its own sub-commands."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from taizhang.errors import InputError
+
+app = typer.Typer(
+    name="taizhang",
+    help="台账: read campaign plans, measure environmental indicators, keep the ledger.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _register() -> None:
+    from taizhang.monitor.cli import monitor_app, standards_app
+    from taizhang.plan.cli import extract
+
+    app.command("extract")(extract)
+    app.add_typer(standards_app, name="standards")
+    app.add_typer(monitor_app, name="monitor")
+
+
+_register()
+
+
+def main() -> None:
+    """Entry point: user errors become one line on stderr and exit code 2."""
+    try:
+        app()
+    except InputError as e:
+        print(f"taizhang: {e.line()}", file=sys.stderr)
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,8 @@
+"""`taizhang standards …` and `taizhang monitor …` sub-commands."""
+
+from __future__ import annotations
+
+import typer
+
+standards_app = typer.Typer(help="国家标准: run test vectors against the standards implementation.", no_args_is_help=True)
+monitor_app = typer.Typer(help="监测数据: load monitoring data and compute indicators.", no_args_is_help=True)
