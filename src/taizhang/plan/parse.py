@@ -1,10 +1,95 @@
-"""Clean text → Plan. (Being written; the signature is stable.)"""
+"""Clean text → Plan: metadata, sections, tasks with their responsibilities, targets."""
 
 from __future__ import annotations
 
-from taizhang.plan.model import Plan
+import re
+
+from taizhang.plan import meta
+from taizhang.plan.dates import find_dates
+from taizhang.plan.model import Plan, Target, Task
+from taizhang.plan.numbers import normalise_numerals
+from taizhang.plan.responsibility import find_clause
+from taizhang.plan.structure import segment
+from taizhang.plan.targets import extract_targets
+from taizhang.text.ocr import is_run_on, repair
 
 
 def parse_plan(text: str) -> Plan:
     """Parse clean Simplified Chinese plan text into a Plan."""
-    return Plan()
+    ocr = is_run_on(text)
+    text = normalise_numerals(repair(text))
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    plan = Plan()
+    plan.title = meta.find_title(lines)
+    plan.status = meta.find_status(lines)
+    plan.issued = meta.find_issued(lines, text)
+    plan.issuer = meta.find_issuer(lines, text)
+    plan.region = meta.find_region(plan.title, text)
+    single_year = _single_year(plan.title)
+
+    sections, blocks = segment(text, keep_title_in_text=ocr)
+    plan.sections = sections
+    titles = {s.id: s.title for s in sections}
+    parents = {s.id: s.parent for s in sections}
+    started = any(b.section for b in blocks)
+    inherited: list[str] = []
+    per_section: dict[str | None, int] = {}
+    goal_dates: dict[str, str] = {}  # 主要目标 section → its opening date
+    for b in blocks:
+        if started and b.section is None:
+            continue  # front matter: the covering notice, the release history
+        clause = find_clause(b.text)
+        body = b.text[:clause.start].rstrip(" ,,;;。.、") if clause else b.text
+        per_section[b.section] = per_section.get(b.section, 0) + 1
+        k = per_section[b.section]
+        tid = (b.section or "0") if k == 1 else f"{b.section or '0'}.p{k}"
+        dates = find_dates(body)
+        task = Task(id=tid, section=b.section, text=body)
+        if clause:
+            task.lead, task.support = clause.lead, clause.support
+            task.implementers = clause.implementers or list(inherited)
+            if clause.inherit and clause.implementers:
+                inherited = clause.implementers
+        else:
+            task.implementers = list(inherited)
+        task.deadlines = sorted({d.iso for d in dates if d.iso})
+        plan.tasks.append(task)
+
+        goal_sec = _goal_section(b.section, titles, parents)
+        default = None
+        if goal_sec and goal_sec in goal_dates:
+            default = goal_dates[goal_sec]
+        elif single_year:
+            default = f"{single_year}-12-31"
+        if goal_sec and goal_sec not in goal_dates:
+            first = next((d.iso for d in dates if d.iso), None)
+            if first:
+                goal_dates[goal_sec] = first
+        for ft in extract_targets(body, dates, default_deadline=default, ocr=ocr):
+            plan.targets.append(Target(
+                id=f"t{len(plan.targets) + 1}", task=tid, indicator=ft.indicator, scope=ft.scope, op=ft.op,
+                value=ft.value, unit=ft.unit, kind=ft.kind, baseline_year=ft.baseline_year,
+                deadline=ft.deadline, text=ft.text,
+            ))
+    years = [int(t.deadline[:4]) for t in plan.targets if t.deadline]
+    plan.period = meta.find_period(plan.title, text, years, plan.issued)
+    return plan
+
+
+def _goal_section(sid: str | None, titles: dict[str, str], parents: dict[str, str | None]) -> str | None:
+    """The enclosing 主要目标 section of a block, if any."""
+    while sid:
+        if re.search(r"目标", titles.get(sid, "")) and not re.search(r"任务|措施", titles.get(sid, "")):
+            return sid
+        sid = parents.get(sid)
+    return None
+
+
+def _single_year(title: str | None) -> int | None:
+    if not title:
+        return None
+    years = set(re.findall(r"((?:19|20)\d{2})\s*年", title))
+    if len(years) == 1 and re.search(r"年度|行动计划|工作方案|工作要点|实施计划", title) and not re.search(
+            r"(?:19|20)\d{2}\s*[—\-–~至]", title):
+        return int(years.pop())
+    return None

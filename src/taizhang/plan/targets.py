@@ -1,0 +1,405 @@
+"""Quantitative targets in a block of plan text: value, unit, operator, kind, baseline, indicator, scope.
+
+General rules, after plan-json.md:
+- a value is a number with a unit, a water class (Ⅲ类), 全覆盖 as a predicate (→ 100 %), or 零增加/零增长;
+- a count (个/座/家/…) is a target only as the object of a result verb (新建, 建成, 完成, 创建, …);
+  a quantity followed by a noun (30亩以上的池塘, 400总吨以下船舶, 100 mg/L的) is a size threshold, not a target;
+- the operator comes from the words around the value (不高于, 以上, 控制在…以内) or, for plain 达到/保持,
+  from which way the indicator is better;
+- several values in one 分别 clause give one target each, sharing the clause's indicator list and baseline.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from taizhang.plan.dates import DatePhrase, date_at
+from taizhang.plan.numbers import cn_to_int, to_number
+from taizhang.plan.units import AMOUNT_UNITS, COUNT_UNITS, UNIT_RE, canonical_unit
+
+_NUM = r"\d+(?:\.\d+)?"
+_RANGE = rf"(?P<lo>{_NUM})\s*(?:[~～\-—–至到]\s*(?P<hi>{_NUM}))?"
+_CLASS_NUM = {"Ⅰ": 1, "Ⅱ": 2, "Ⅲ": 3, "Ⅳ": 4, "Ⅴ": 5, "I": 1, "II": 2, "III": 3, "IV": 4, "V": 5,
+              "一": 1, "二": 2, "三": 3, "四": 4, "五": 5}
+VALUE_RE = re.compile(
+    rf"(?<![\d.A-Za-z〔\[])(?:{_RANGE})\s*(?P<unit>{UNIT_RE})?"
+    r"|(?P<cls>劣\s*[ⅤV]\s*类|(?:[ⅠⅡⅢⅣⅤ]|IV|V|I{1,3}|[一二三四五])\s*类)"
+    r"|(?P<cov>全覆盖)"
+    r"|(?P<zero>零增加|零增长)"
+    r"|(?P<cncount>[两一二三四五六七八九十]{1,3})(?P<cnunit>个|座|家|条|处)"
+)
+CLAUSE_SEP = re.compile(r"[。;；,，!?:：]")
+OCR_CLAUSE_SEP = re.compile(r"[。;；,，!?:：、.]|\s")
+
+RESULT_VERBS = ("新建", "建成", "完成", "创建", "认定", "申报", "取缔", "关闭", "改造", "建设", "新增", "修复",
+                "治理", "实施", "培育", "打造", "整治", "复查", "推广", "淘汰", "搬迁", "完善", "累计", "扩建",
+                "提标", "技改", "营造", "新改建", "落实")
+REDUCE_WORDS = ("下降", "削减", "减少", "降低", "压减", "减排", "减排量", "压降")
+TO_WORDS = ("下降到", "下降至", "降低到", "降低至", "降至", "减少到", "减少至", "压减至", "压减到")
+LE_WORDS = ("不高于", "不超过", "不大于", "控制在", "低于", "以内", "以下", "少于", "下降到", "下降至", "降至", "降低到")
+GE_WORDS = ("不低于", "不少于", "至少", "提高到", "提升到", "提升至", "提高至", "增加到", "增长到", "以上", "超过",
+            "高于", "力争达到", "稳定在", "不小于")
+# what must fall: plain 达到/保持/为 means <= for these
+LOWER_IS_BETTER = re.compile(
+    r"浓度|排放量|排放总量|排放强度|能耗|用水量|用水总量|漏损率|劣[ⅤV]类|重污染|污染天数|超标|总量|消耗|强度|"
+    r"发生率|事故|死亡|负荷|排放|PM2\.5|PM10|臭氧|噪声|分贝"
+)
+_PAST = re.compile(r"了|同比|较上年|比上年|已经完成|已完成|截至目前|截止目前")
+_LEAD_FILLER = re.compile(
+    r"^(?:[,，、;；\s]|到|至|截至|在|力争|确保|争取|努力|基本|实现|全面|进一步|持续|稳步|逐步|其中|并|且|同时|"
+    r"以上|使|让|推动|推进|全市|全区|全县|全省|我市|我区|我县|年|底|前|年底|年末|期间|时期|末)+"
+)
+_TAIL_OPS = re.compile(
+    r"(?:稳定|持续|保持|力争|确保|基本|分别|要|应|均|必须|需|累计|共|成功|全部|总计)*"
+    r"(?:达到或优于|达到或好于|保持或优于|优于|好于|不高于|不超过|不大于|不低于|不少于|不小于|至少|提高到|提高至|提升到|"
+    r"提升至|提高|提升|增加到|增长到|增加|增长|控制在|控制|稳定在|达到|达|保持在|保持为|保持|维持在|维持|为|在|是|下降到|下降至|"
+    r"下降|降低到|降低至|降低|降至|削减|减少|压减|减排量达到|减排|低于|高于|超过|小于|大于|新增|完成|实现|建成|新建|"
+    r"持续|稳定|占|约)*$"
+)
+_SCOPE_RE = re.compile(r"^(全市|全区|全县|全省|全镇|城市|乡镇|城区|市区)")
+_RATE = re.compile(r"率|比例|比率|比重|占比|覆盖面|达标")
+
+
+@dataclass
+class FoundTarget:
+    indicator: str
+    scope: str | None
+    op: str
+    value: float | int
+    unit: str | None
+    kind: str
+    baseline_year: int | None
+    deadline: str | None
+    text: str
+    start: int
+
+
+def _clause_bounds(text: str, pos: int, end: int, sep: re.Pattern[str]) -> tuple[int, int]:
+    s = 0
+    for m in sep.finditer(text, 0, pos):
+        if not _inside_brackets(text, m.start()):
+            s = m.end()
+    e = len(text)
+    for m in sep.finditer(text, end):
+        if not _inside_brackets(text, m.start()):
+            e = m.start()
+            break
+    return s, e
+
+
+def _inside_brackets(text: str, pos: int) -> bool:
+    depth = 0
+    for ch in text[max(0, pos - 60):pos]:
+        if ch in "(（":
+            depth += 1
+        elif ch in ")）":
+            depth = max(0, depth - 1)
+    return depth > 0
+
+
+def _after_is_end(after: str) -> bool:
+    """What follows a value ends the clause (the value is the goal, not a modifier)."""
+    after = re.sub(r"^\s*(?:以上|以下|以内|左右|及以上|及以下|或以上)", "", after)
+    return not after or bool(re.match(r"^\s*(?:[。;；,，、)）!?:：\s]|$|和|及|并|或|等|目标|标准|水平)", after))
+
+
+def _op_of(before: str, after: str, indicator: str, value: float) -> str:
+    a = after.lstrip()
+    if a.startswith(("以上", "及以上", "或以上")):
+        return ">="
+    if a.startswith(("以下", "以内", "及以下")):
+        return "<="
+    tail = before[-8:]
+    for w in sorted(LE_WORDS, key=len, reverse=True):
+        if w in tail:
+            return "<" if w == "低于" and not a.startswith(("以下", "以内")) else "<="
+    for w in sorted(GE_WORDS, key=len, reverse=True):
+        if w in tail:
+            return ">" if w in ("超过", "高于") else ">="
+    if LOWER_IS_BETTER.search(indicator) and not _RATE.search(indicator[-4:]):
+        return "<="
+    return ">="
+
+
+def extract_targets(text: str, dates: list[DatePhrase], *, default_deadline: str | None = None,
+                    ocr: bool = False) -> list[FoundTarget]:
+    """Targets stated in one block of text. `dates` are the block's date phrases."""
+    sep = OCR_CLAUSE_SEP if ocr else CLAUSE_SEP
+    found: list[FoundTarget] = []
+    date_spans = [(d.start, d.end) for d in dates]
+    taken: list[tuple[int, int]] = []
+    prev_indicator: str | None = None
+    for m in VALUE_RE.finditer(text):
+        s, e = m.start(), m.end()
+        if any(ds <= s < de for ds, de in date_spans) or any(ts <= s < te for ts, te in taken):
+            continue
+        if _in_title_quote(text, s):
+            continue
+        t = _read_value(text, m, sep, dates, default_deadline, ocr, prev_indicator)
+        if t is None:
+            continue
+        for x in t:
+            found.append(x)
+            prev_indicator = x.indicator
+        taken.append((s, _list_end(text, m, sep)))
+    return found
+
+
+def _in_title_quote(text: str, pos: int) -> bool:
+    """Inside 《…》 or a document number 〔…〕."""
+    o, c = text.rfind("《", 0, pos), text.rfind("》", 0, pos)
+    if o > c:
+        return True
+    o, c = text.rfind("〔", 0, pos), text.rfind("〕", 0, pos)
+    return o > c and pos - o < 8
+
+
+def _list_end(text: str, m: re.Match[str], sep: re.Pattern[str]) -> int:
+    """End of a 分别 value list starting at m (3895吨、190吨、800吨)."""
+    e = m.end()
+    while True:
+        nxt = re.match(rf"\s*[、,，和及]\s*(?:{_NUM})\s*(?:{UNIT_RE})?", text[e:])
+        if not nxt:
+            return e
+        e += nxt.end()
+
+
+def _read_value(text: str, m: re.Match[str], sep: re.Pattern[str], dates: list[DatePhrase],
+                default_deadline: str | None, ocr: bool, prev_indicator: str | None) -> list[FoundTarget] | None:
+    s, e = m.start(), m.end()
+    cs, ce = _clause_bounds(text, s, e, CLAUSE_SEP if not ocr else sep)
+    # 分别 lists span list separators: widen the clause back to the start of the sentence part
+    before = text[cs:s]
+    after = text[e:ce] if ce > e else ""
+    if _PAST.search(text[cs:ce]):
+        return None
+    d = date_at(dates, s)
+    deadline = d.iso if d else default_deadline
+    base_m = re.search(r"(?:比|较|相比|与)\s*((?:19|20)\d{2})\s*年", before)
+    baseline = int(base_m.group(1)) if base_m else None
+
+    if m.group("zero"):
+        ind = _clean_indicator(before)
+        if text[max(0, s - 1):s] == "趋":
+            return None
+        return [FoundTarget(ind, _scope(before), "<=", 0, None, "increase", baseline, deadline, text[cs:ce].strip(), s)]
+    if m.group("cov"):
+        return _coverage(text, m, cs, ce, before, after, deadline)
+    if m.group("cls"):
+        return _water_class(text, m, cs, ce, before, after, deadline)
+    if m.group("cncount"):
+        n = cn_to_int(m.group("cncount"))
+        if not n or not re.search("|".join(RESULT_VERBS) + r"|至少", before[-6:]) or re.match(r"[次批]", after):
+            return None
+        unit = m.group("cnunit")
+        ind = _count_indicator(before, after)
+        return [FoundTarget(ind, None, ">=", n, unit, "increase", None, deadline, text[cs:ce].strip(), s)]
+
+    lo, hi = m.group("lo"), m.group("hi")
+    raw_unit = m.group("unit")
+    unit = canonical_unit(raw_unit) if raw_unit else None
+    num_after = text[e:e + 12]
+    if raw_unit is None:
+        # a bare number: a coefficient, or a rate whose % the text lost
+        if re.search(r"系数\s*(?:提高到|提升到|提升至|达到|达|为|不低于)?\s*$", before):
+            unit = None
+        elif _RATE.search(before[-14:]) and re.search(r"(?:达到|达|为|保持|提高到|提升到|不低于|稳定在|控制在)\s*$", before) \
+                and _after_is_end(num_after) and not re.match(r"\s*[年月日号]", num_after):
+            unit = "%"
+        elif re.search(r"分别\S{0,8}$", before) and re.match(rf"\s*[、,，]\s*{_NUM}", num_after):
+            unit = _list_unit(text, e)
+            if unit is None:
+                return None
+        else:
+            return None
+    if unit in ("天",) and re.match(r"\s*(?:内|以内完成|之内)", num_after):
+        return None
+    if raw_unit in ("日",) and not re.search(r"天数|优良", before):
+        return None
+    value_text = text[cs:ce].strip()
+    # thresholds: a quantity that qualifies a noun
+    rest = text[e:]
+    is_end = _after_is_end(rest)
+    if unit in COUNT_UNITS:
+        verb_near = re.search(rf"(?:{'|'.join(RESULT_VERBS)})[^,，。;；]{{0,10}}$", before) or re.search(
+            r"(?:至少|不少于|不低于|超过|达到|达)\s*$", before)
+        if not verb_near and not (is_end and re.search("|".join(RESULT_VERBS), before)):
+            return None
+        if re.match(r"\s*(?:以上|以下)?的", rest) and not verb_near:
+            return None
+        if re.match(r"\s*(?:以下|以内)", rest):
+            return None
+    elif unit == "%" or unit == "个百分点":
+        if re.match(r"\s*(?:以上|以下)?\s*的(?:[\u4e00-\u9fff]{0,6})(?:比例|时间|概率)", rest):
+            return None
+    else:
+        if not is_end:
+            if re.match(r"\s*(?:以上|以下)?\s*的", rest) or re.match(r"\s*(?:以上|以下)", rest) or not re.search(
+                    "|".join(RESULT_VERBS), before[-6:]):
+                return None
+    if unit in AMOUNT_UNITS and re.match(r"\s*(?:以下|以内)", rest) and not re.search(r"控制在|不超过|不高于", before[-8:]):
+        return None
+    # 分别 lists
+    vals = _value_list(text, m)
+    ind_text = before
+    if len(vals) > 1:
+        items = _indicator_items(before)
+        kind_words = before
+        out: list[FoundTarget] = []
+        for i, (v, u) in enumerate(vals):
+            u = canonical_unit(u) if u else unit
+            ind = items[i] if len(items) == len(vals) else _clean_indicator(ind_text)
+            out.append(_make(ind, before, kind_words, after, v, u, baseline, deadline, value_text, s, prev_indicator))
+        return out
+    v = to_number(lo)
+    if hi is not None:
+        op_hint = _op_of(before, after, before, v)
+        v = to_number(lo) if op_hint.startswith(">") else to_number(hi)
+    if unit in COUNT_UNITS and not is_end:
+        ind = _count_indicator(before, text[e:ce])
+    else:
+        ind = _clean_indicator(before)
+    return [_make(ind, before, before, after, v, unit, baseline, deadline, value_text, s, prev_indicator)]
+
+
+def _make(ind: str, before: str, kind_words: str, after: str, v: float | int, unit: str | None,
+          baseline: int | None, deadline: str | None, clause: str, start: int,
+          prev_indicator: str | None) -> FoundTarget:
+    if not ind and prev_indicator:
+        ind = prev_indicator
+    tail = kind_words[-12:]
+    if any(w in tail for w in TO_WORDS):
+        kind = "level"
+    elif any(w in kind_words for w in REDUCE_WORDS) and (unit in ("%", "个百分点") or unit in AMOUNT_UNITS):
+        kind = "reduction"
+    elif unit in AMOUNT_UNITS:
+        kind = "increase"
+    elif unit == "%" and re.search(r"每年", kind_words):
+        kind = "increase"
+    else:
+        kind = "level"
+    if kind == "reduction":
+        op = ">="
+    elif kind == "increase":
+        op = "<=" if re.search(r"控制在|不超过|不高于", tail) or re.match(r"\s*以内", after) else ">="
+    else:
+        op = _op_of(before, after, ind, v)
+    if unit == "%" and v == 100 and op in ("=",):
+        op = ">="
+    return FoundTarget(ind or "", _scope(before), op, v, unit, kind, baseline if kind != "level" else None,
+                       deadline, clause, start)
+
+
+def _value_list(text: str, m: re.Match[str]) -> list[tuple[float | int, str | None]]:
+    """The values of a list starting at m: 3895吨、190吨、800吨 → [(3895,'吨'), …]. One item if no list."""
+    if not m.group("lo"):
+        return []
+    vals = [(to_number(m.group("lo")), m.group("unit"))]
+    e = m.end()
+    while True:
+        nxt = re.match(rf"\s*[、,，和及]\s*({_NUM})\s*({UNIT_RE})?", text[e:])
+        if not nxt:
+            break
+        vals.append((to_number(nxt.group(1)), nxt.group(2)))
+        e += nxt.end()
+    if len(vals) > 1:
+        last_unit = next((u for _, u in reversed(vals) if u), None)
+        vals = [(v, u or last_unit) for v, u in vals]
+    return vals
+
+
+def _list_unit(text: str, e: int) -> str | None:
+    nxt = re.match(rf"(?:\s*[、,，和及]\s*{_NUM})+\s*({UNIT_RE})", text[e:])
+    return canonical_unit(nxt.group(1)) if nxt else None
+
+
+def _indicator_items(before: str) -> list[str]:
+    """化学需氧量、氨氮重点工程减排量达到 → ['化学需氧量重点工程减排量', '氨氮重点工程减排量']."""
+    core = _clean_indicator(before)
+    core = re.sub(r"分别$", "", core)
+    m = re.match(r"^(.*?)(比\s*(?:19|20)\d{2}\s*年.*)?$", core)
+    core = (m.group(1) if m else core).strip()
+    parts = [p for p in re.split(r"[、和及]", core) if p]
+    if len(parts) < 2:
+        return []
+    head = parts[-1]
+    # a shared head noun after the last item (…重点工程减排量): spread to each item
+    shared = ""
+    lm = re.match(r"^(化学需氧量|氨氮|氮氧化物|挥发性有机物|二氧化硫|总磷|总氮|[\u4e00-\u9fff]{2,6}?)(重点工程减排量|排放总量|排放量|用水量|.*量)$", head)
+    if lm and all(len(p) <= 8 for p in parts[:-1]):
+        shared = lm.group(2)
+        parts[-1] = lm.group(1)
+        return [p + shared for p in parts]
+    return parts
+
+
+def _clean_indicator(before: str) -> str:
+    s = re.sub(r"(?:到|至|在)?\s*(?:19|20)\d{2}\s*年(?:\d{1,2}月(?:\d{1,2}日)?)?(?:年底|底前|底|末|前)?", "", before)
+    s = re.sub(r"[“”\"]?十[一二三四五]五[”\"]?(?:期间|时期|末)", "", s)
+    s = re.sub(r"(?:比|较|相比)\s*(?:19|20)\d{2}\s*年?", "", s)
+    s = _LEAD_FILLER.sub("", s.strip())
+    prev = None
+    while prev != s:
+        prev = s
+        s = _TAIL_OPS.sub("", s).strip(" ,，、")
+    return s.strip()
+
+
+def _count_indicator(before: str, after: str) -> str:
+    """新建 15座 污水处理设施 → 新建污水处理设施; 污水处理设施15座 → the text before."""
+    verb = re.search(rf"({'|'.join(RESULT_VERBS)})[^,，。;；]*$", before)
+    obj = re.sub(r"^(?:以上|以下)", "", after.strip()).strip(" ,，、。")
+    obj = re.split(r"[,，。;；]", obj)[0]
+    if obj:
+        v = verb.group(1) if verb else ""
+        return (v + obj) if v and not obj.startswith(v) else obj
+    return _clean_indicator(before)
+
+
+def _scope(before: str) -> str | None:
+    m = _SCOPE_RE.match(_clean_lead(before))
+    return m.group(1) if m else None
+
+
+def _clean_lead(s: str) -> str:
+    s = re.sub(r"^(?:[,，、;；\s]|到|至)*(?:19|20)\d{2}\s*年(?:年底|底|末)?[,，\s]*", "", s.strip())
+    return s
+
+
+def _coverage(text: str, m: re.Match[str], cs: int, ce: int, before: str, after: str,
+              deadline: str | None) -> list[FoundTarget] | None:
+    s = m.start()
+    rest = text[m.end():]
+    if not _after_is_end(rest) or re.match(r"\s*的", rest):
+        return None
+    if re.search(r"100\s*%\s*$", before):
+        return None  # 100%全覆盖: the 100% is the target already
+    core = re.sub(r"^(?:基本实现|全面实现|实现|推进|完成|基本|达到|做到|逐步实现)+", "", _clean_indicator(before))
+    core = re.sub(r"(?:实现|推进|完成|达到|做到)$", "", core)
+    if not core:
+        return None
+    ind = core + "覆盖率"
+    return [FoundTarget(ind, _scope(before), ">=", 100, "%", "level", None, deadline, text[cs:ce].strip(), s)]
+
+
+def _water_class(text: str, m: re.Match[str], cs: int, ce: int, before: str, after: str,
+                 deadline: str | None) -> list[FoundTarget] | None:
+    raw = re.sub(r"\s", "", m.group("cls"))
+    rest = text[m.end():]
+    if _inside_brackets(text, m.start()):
+        return None
+    if re.match(r"\s*(?:水体)?(?:比例|比率|水比例|断面比例|以上|及以上|的|或|和|、)", rest):
+        return None
+    if not re.search(r"(?:保持|达到|优于|好于|提升至|提升到|提高到|改善到|改善至|稳定在|稳定|为|达|恢复到|恢复至)[^,，。;；]{0,10}$",
+                     before):
+        return None
+    if raw.startswith("劣"):
+        val = 6
+    else:
+        val = _CLASS_NUM.get(raw[:-1])
+        if val is None:
+            return None
+    scope_m = re.match(r"^(.*?)(?:水质)?(?:持续|稳定|总体|基本|力争|确保|分别)*(?:保持|达到|优于|提升|提高|改善|稳定|恢复|为|达)", _clean_lead(before))
+    scope = scope_m.group(1).strip() if scope_m and scope_m.group(1).strip() else None
+    return [FoundTarget("水质", scope, "<=", val, "类", "level", None, deadline, text[cs:ce].strip(), m.start())]
