@@ -130,7 +130,9 @@ PUBLISH_WITH_MISSING_ABOVE = 100
 
 #: AQI levels (HJ 633 Table 2, Appendix A): (upper AQI inclusive or None for open-ended, level,
 #: category, colour name, English colour, RGB, CMYK, hex).
-AQI_CATEGORIES: tuple[tuple[int | None, int, str, str, str, tuple[int, int, int], tuple[int, ...], str], ...] = (
+AQI_CATEGORIES: tuple[
+    tuple[int | None, int, str, str, str, tuple[int, int, int], tuple[int, ...], str], ...
+] = (
     (50, 1, "优", "绿色", "green", (0, 228, 0), (40, 0, 100, 0), "#00E400"),
     (100, 2, "良", "黄色", "yellow", (255, 255, 0), (0, 0, 100, 0), "#FFFF00"),
     (150, 3, "轻度污染", "橙色", "orange", (255, 126, 0), (0, 52, 100, 0), "#FF7E00"),
@@ -302,8 +304,27 @@ WATER_LIMITS: dict[str, tuple[str, tuple[Decimal, ...]]] = {
 #: The 21 items that set a section's class (环办〔2011〕22号, §4.2): Table 1 minus water
 #: temperature, TN and fecal coliform. "TP" means the lake row for lakes and reservoirs.
 WATER_EVALUATION_ITEMS: tuple[str, ...] = (
-    "pH", "DO", "CODMn", "COD", "BOD5", "NH3N", "TP", "Cu", "Zn", "F", "Se", "As", "Hg", "Cd",
-    "Cr6", "Pb", "CN", "Phenol", "Oil", "LAS", "S2",
+    "pH",
+    "DO",
+    "CODMn",
+    "COD",
+    "BOD5",
+    "NH3N",
+    "TP",
+    "Cu",
+    "Zn",
+    "F",
+    "Se",
+    "As",
+    "Hg",
+    "Cd",
+    "Cr6",
+    "Pb",
+    "CN",
+    "Phenol",
+    "Oil",
+    "LAS",
+    "S2",
 )
 #: Reference items, assessed separately and never setting the class.
 WATER_REFERENCE_ITEMS: tuple[str, ...] = ("WT", "TN", "FecalColi")
@@ -313,11 +334,31 @@ WATER_NO_MULTIPLE: tuple[str, ...] = ("pH", "DO", "WT")
 WATER_PRIORITY_ITEMS: tuple[str, ...] = ("CN", "Pb", "Cr6", "Hg", "Cd", "As")
 
 WATER_ITEM_NAMES_ZH: dict[str, str] = {
-    "WT": "水温", "pH": "pH", "DO": "溶解氧", "CODMn": "高锰酸盐指数", "COD": "化学需氧量",
-    "BOD5": "五日生化需氧量", "NH3N": "氨氮", "TP": "总磷", "TP_lake": "总磷", "TN": "总氮",
-    "Cu": "铜", "Zn": "锌", "F": "氟化物", "Se": "硒", "As": "砷", "Hg": "汞", "Cd": "镉",
-    "Cr6": "铬（六价）", "Pb": "铅", "CN": "氰化物", "Phenol": "挥发酚", "Oil": "石油类",
-    "LAS": "阴离子表面活性剂", "S2": "硫化物", "FecalColi": "粪大肠菌群",
+    "WT": "水温",
+    "pH": "pH",
+    "DO": "溶解氧",
+    "CODMn": "高锰酸盐指数",
+    "COD": "化学需氧量",
+    "BOD5": "五日生化需氧量",
+    "NH3N": "氨氮",
+    "TP": "总磷",
+    "TP_lake": "总磷",
+    "TN": "总氮",
+    "Cu": "铜",
+    "Zn": "锌",
+    "F": "氟化物",
+    "Se": "硒",
+    "As": "砷",
+    "Hg": "汞",
+    "Cd": "镉",
+    "Cr6": "铬（六价）",
+    "Pb": "铅",
+    "CN": "氰化物",
+    "Phenol": "挥发酚",
+    "Oil": "石油类",
+    "LAS": "阴离子表面活性剂",
+    "S2": "硫化物",
+    "FecalColi": "粪大肠菌群",
 }
 
 #: Section class -> (water status, colour) (§4.3).
@@ -330,7 +371,11 @@ WATER_STATUS: dict[str, tuple[str, str]] = {
     "劣V": ("重度污染", "红色"),
 }
 STATUS_COLOURS: dict[str, str] = {
-    "优": "蓝色", "良好": "绿色", "轻度污染": "黄色", "中度污染": "橙色", "重度污染": "红色",
+    "优": "蓝色",
+    "良好": "绿色",
+    "轻度污染": "黄色",
+    "中度污染": "橙色",
+    "重度污染": "红色",
 }
 #: River/basin proportion method (§4.5): used with at least this many sections.
 RIVER_PROPORTION_MIN_SECTIONS = 5
