@@ -10,14 +10,14 @@ from decimal import Decimal
 from fractions import Fraction
 
 from taizhang.monitor.standards import tables as t
-from taizhang.monitor.standards.items import pollutant_of
-from taizhang.monitor.standards.numbers import (
+from taizhang.monitor.standards.exact import (
     Number,
     optional_fraction,
     percent,
     round_half_even,
     to_fraction,
 )
+from taizhang.monitor.standards.items import pollutant_of
 from taizhang.monitor.standards.versions import DateLike, limit_class, limit_standard
 
 

@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from taizhang.monitor.standards import tables as t
-from taizhang.monitor.standards.iaqi import SubIndex, sub_index
+from taizhang.monitor.standards.exact import Number
 from taizhang.monitor.standards.items import canonical_item
 from taizhang.monitor.standards.levels import AQICategory, aqi_category
-from taizhang.monitor.standards.numbers import Number
+from taizhang.monitor.standards.subindex import SubIndex, sub_index
 from taizhang.monitor.standards.versions import DateLike, aqi_standard
 
 

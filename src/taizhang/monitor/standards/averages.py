@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from taizhang.monitor.standards import tables as t
-from taizhang.monitor.standards.numbers import Number, optional_fraction, round_half_even
+from taizhang.monitor.standards.exact import Number, optional_fraction, round_half_even
 
 
 @dataclass(frozen=True)

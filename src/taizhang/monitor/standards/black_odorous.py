@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from taizhang.monitor.standards import tables as t
-from taizhang.monitor.standards.numbers import Number, to_fraction
+from taizhang.monitor.standards.exact import Number, to_fraction
 
 NOT_BLACK, LIGHT, SEVERE = t.BLACK_ODOROUS_GRADES
 

@@ -14,7 +14,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from taizhang.monitor.standards.numbers import to_fraction
+from taizhang.monitor.standards.exact import to_fraction
 
 #: Lists whose order carries no meaning (sets of names).
 UNORDERED_KEYS = frozenset({"primary", "exceeding", "excluded", "deciding_items", "missing", "short_months"})

@@ -12,7 +12,7 @@ import re
 from fractions import Fraction
 
 from taizhang.monitor.standards import tables as t
-from taizhang.monitor.standards.numbers import Number, to_fraction
+from taizhang.monitor.standards.exact import Number, to_fraction
 
 _POLLUTANT_ALIASES: dict[str, str] = {
     "SO2": "SO2",

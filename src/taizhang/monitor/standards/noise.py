@@ -10,7 +10,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from taizhang.monitor.standards import tables as t
-from taizhang.monitor.standards.numbers import Number, percent, round_half_even, to_fraction
+from taizhang.monitor.standards.exact import Number, percent, round_half_even, to_fraction
 
 
 def zone_key(zone: str | int) -> str:

@@ -17,7 +17,12 @@ from taizhang.monitor.standards.annual import (
 from taizhang.monitor.standards.aqi import build_report
 from taizhang.monitor.standards.averages import city_mean, city_o3_mda8, daily_mean, o3_mda8
 from taizhang.monitor.standards.black_odorous import indicator_grade, point_grade, waterbody_grade
-from taizhang.monitor.standards.iaqi import concentration_digits, sub_index
+from taizhang.monitor.standards.exact import (
+    percent,
+    round_gbt8170,
+    round_half_even,
+    to_fraction,
+)
 from taizhang.monitor.standards.items import canonical_item, pollutant_of
 from taizhang.monitor.standards.levels import aqi_category
 from taizhang.monitor.standards.noise import (
@@ -28,12 +33,7 @@ from taizhang.monitor.standards.noise import (
     noise_limits,
     split_day_night,
 )
-from taizhang.monitor.standards.numbers import (
-    percent,
-    round_gbt8170,
-    round_half_even,
-    to_fraction,
-)
+from taizhang.monitor.standards.subindex import concentration_digits, sub_index
 from taizhang.monitor.standards.versions import aqi_standard
 from taizhang.monitor.standards.water import (
     annual_item_class,

@@ -19,7 +19,7 @@ import typer
 
 from taizhang.errors import InputError
 from taizhang.monitor.standards.compare import Mismatch, compare_result
-from taizhang.monitor.standards.numbers import to_fraction
+from taizhang.monitor.standards.exact import to_fraction
 from taizhang.monitor.standards.vectors import FUNCTIONS, run_vector
 
 

@@ -10,7 +10,7 @@ from fractions import Fraction
 from typing import Any
 
 from taizhang.monitor.standards import tables as t
-from taizhang.monitor.standards.numbers import Number, percent, round_half_even, terminating_decimal
+from taizhang.monitor.standards.exact import Number, percent, round_half_even, terminating_decimal
 from taizhang.monitor.standards.water_items import (
     base_item,
     class_rank,

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from fractions import Fraction
 
 from taizhang.monitor.standards import tables as t
-from taizhang.monitor.standards.numbers import Number, to_fraction
+from taizhang.monitor.standards.exact import Number, to_fraction
 
 _ALIASES: dict[str, str] = {
     "ph": "pH",

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from taizhang.monitor.standards import tables as t
+from taizhang.monitor.standards.exact import Number, round_half_even
 from taizhang.monitor.standards.items import canonical_item, pollutant_of, to_table_unit
-from taizhang.monitor.standards.numbers import Number, round_half_even
 from taizhang.monitor.standards.versions import DateLike, aqi_standard
 
 FLAG_NEGATIVE = "NEGATIVE"
