@@ -39,7 +39,7 @@ def parse_plan(text: str) -> Plan:
         if started and b.section is None:
             continue  # front matter: the covering notice, the release history
         clause = find_clause(b.text)
-        body = b.text[:clause.start].rstrip(" ,,;;。.、") if clause else b.text
+        body = re.sub(r"[\s,;。.、]+$", "", b.text[:clause.start]) if clause else b.text
         per_section[b.section] = per_section.get(b.section, 0) + 1
         k = per_section[b.section]
         tid = (b.section or "0") if k == 1 else f"{b.section or '0'}.p{k}"

@@ -73,6 +73,7 @@ class FoundTarget:
     deadline: str | None
     text: str
     start: int
+    end: int = 0  # end of the value (or of the whole 分别 list) in the block text
 
 
 def _clause_bounds(text: str, pos: int, end: int, sep: re.Pattern[str]) -> tuple[int, int]:
@@ -101,7 +102,7 @@ def _inside_brackets(text: str, pos: int) -> bool:
 def _after_is_end(after: str) -> bool:
     """What follows a value ends the clause (the value is the goal, not a modifier)."""
     after = re.sub(r"^\s*(?:以上|以下|以内|左右|及以上|及以下|或以上)", "", after)
-    return not after or bool(re.match(r"^\s*(?:[。;；,，、)）!?:：\s]|$|和|及|并|或|等|目标|标准|水平)", after))
+    return not after or bool(re.match(r"^\s*(?:[。;；,，、)）!?:：\s]|\.(?!\d)|$|和|及|并|或|等|目标|标准|水平)", after))
 
 
 def _op_of(before: str, after: str, indicator: str, value: float) -> str:
@@ -111,12 +112,16 @@ def _op_of(before: str, after: str, indicator: str, value: float) -> str:
     if a.startswith(("以下", "以内", "及以下")):
         return "<="
     tail = before[-8:]
-    for w in sorted(LE_WORDS, key=len, reverse=True):
-        if w in tail:
+    best: tuple[int, int, str] | None = None  # (end position, length, word)
+    for w in LE_WORDS + GE_WORDS:
+        i = tail.rfind(w)
+        if i >= 0 and (best is None or (i + len(w), len(w)) > best[:2]):
+            best = (i + len(w), len(w), w)
+    if best:
+        w = best[2]
+        if w in LE_WORDS:
             return "<" if w == "低于" and not a.startswith(("以下", "以内")) else "<="
-    for w in sorted(GE_WORDS, key=len, reverse=True):
-        if w in tail:
-            return ">" if w in ("超过", "高于") else ">="
+        return ">" if w in ("超过", "高于") else ">="
     if LOWER_IS_BETTER.search(indicator) and not _RATE.search(indicator[-4:]):
         return "<="
     return ">="
@@ -131,18 +136,20 @@ def extract_targets(text: str, dates: list[DatePhrase], *, default_deadline: str
     taken: list[tuple[int, int]] = []
     prev_indicator: str | None = None
     for m in VALUE_RE.finditer(text):
-        s, e = m.start(), m.end()
+        s = m.start()
         if any(ds <= s < de for ds, de in date_spans) or any(ts <= s < te for ts, te in taken):
             continue
         if _in_title_quote(text, s):
             continue
-        t = _read_value(text, m, sep, dates, default_deadline, ocr, prev_indicator)
+        prev_end = taken[-1][1] if taken else 0
+        t = _read_value(text, m, sep, dates, default_deadline, ocr, prev_indicator, prev_end,
+                        found[-1] if found else None)
         if t is None:
             continue
         for x in t:
             found.append(x)
             prev_indicator = x.indicator
-        taken.append((s, _list_end(text, m, sep)))
+        taken.append((s, max([m.end()] + [x.end for x in t])))
     return found
 
 
@@ -155,22 +162,19 @@ def _in_title_quote(text: str, pos: int) -> bool:
     return o > c and pos - o < 8
 
 
-def _list_end(text: str, m: re.Match[str], sep: re.Pattern[str]) -> int:
-    """End of a 分别 value list starting at m (3895吨、190吨、800吨)."""
-    e = m.end()
-    while True:
-        nxt = re.match(rf"\s*[、,，和及]\s*(?:{_NUM})\s*(?:{UNIT_RE})?", text[e:])
-        if not nxt:
-            return e
-        e += nxt.end()
-
-
 def _read_value(text: str, m: re.Match[str], sep: re.Pattern[str], dates: list[DatePhrase],
-                default_deadline: str | None, ocr: bool, prev_indicator: str | None) -> list[FoundTarget] | None:
+                default_deadline: str | None, ocr: bool, prev_indicator: str | None, prev_end: int,
+                prev: FoundTarget | None) -> list[FoundTarget] | None:
     s, e = m.start(), m.end()
     cs, ce = _clause_bounds(text, s, e, CLAUSE_SEP if not ocr else sep)
-    # 分别 lists span list separators: widen the clause back to the start of the sentence part
-    before = text[cs:s]
+    clause_before = text[cs:s]  # the whole clause up to the value: verbs, baselines
+    # the sentence up to the value, for 每年 (in OCR text, from the last date phrase: its marks are noise)
+    sent_start = max([0] + [x.end() for x in re.finditer(r"[。;；]", text[:cs])]) if not ocr else \
+        max([cs] + [d.start for d in dates if d.start < cs and cs - d.start < 200])
+    yearly = "每年" in text[sent_start:s]
+    # the indicator of a value starts after the previous value of the same clause (…10400吨/日、污泥处理能力2000吨/日)
+    local = max(cs, prev_end)
+    before = re.sub(r"^[\s、,，和及;；]+", "", text[local:s]) if local > cs else clause_before
     after = text[e:ce] if ce > e else ""
     if _PAST.search(text[cs:ce]):
         return None
@@ -204,7 +208,7 @@ def _read_value(text: str, m: re.Match[str], sep: re.Pattern[str], dates: list[D
         # a bare number: a coefficient, or a rate whose % the text lost
         if re.search(r"系数\s*(?:提高到|提升到|提升至|达到|达|为|不低于)?\s*$", before):
             unit = None
-        elif _RATE.search(before[-14:]) and re.search(r"(?:达到|达|为|保持|提高到|提升到|不低于|稳定在|控制在)\s*$", before) \
+        elif _RATE.search(before[-14:]) and re.search(r"(?:达到|达|为|保持|提高到|提升到|不低于|稳定在|控制在|率)\s*$", before) \
                 and _after_is_end(num_after) and not re.match(r"\s*[年月日号]", num_after):
             unit = "%"
         elif re.search(r"分别\S{0,8}$", before) and re.match(rf"\s*[、,，]\s*{_NUM}", num_after):
@@ -221,10 +225,17 @@ def _read_value(text: str, m: re.Match[str], sep: re.Pattern[str], dates: list[D
     # thresholds: a quantity that qualifies a noun
     rest = text[e:]
     is_end = _after_is_end(rest)
+    inherited_verb = None
     if unit in COUNT_UNITS:
         verb_near = re.search(rf"(?:{'|'.join(RESULT_VERBS)})[^,，。;；]{{0,10}}$", before) or re.search(
             r"(?:至少|不少于|不低于|超过|达到|达)\s*$", before)
-        if not verb_near and not (is_end and re.search("|".join(RESULT_VERBS), before)):
+        if not verb_near and prev is not None and prev.kind == "increase" and prev.unit in COUNT_UNITS \
+                and len(clause_before.strip()) <= 15 and s - prev.start < 80 \
+                and (is_end or len(clause_before.strip()) <= 2) \
+                and not re.search("|".join(RESULT_VERBS) + r"|开展|推进|加强|以|在|对|有|是", clause_before):
+            inherited_verb = re.match(rf"(?:{'|'.join(RESULT_VERBS)})", prev.indicator)
+            verb_near = inherited_verb or verb_near
+        if not verb_near and not (is_end and re.search("|".join(RESULT_VERBS), clause_before)):
             return None
         if re.match(r"\s*(?:以上|以下)?的", rest) and not verb_near:
             return None
@@ -233,15 +244,13 @@ def _read_value(text: str, m: re.Match[str], sep: re.Pattern[str], dates: list[D
     elif unit == "%" or unit == "个百分点":
         if re.match(r"\s*(?:以上|以下)?\s*的(?:[\u4e00-\u9fff]{0,6})(?:比例|时间|概率)", rest):
             return None
-    else:
-        if not is_end:
-            if re.match(r"\s*(?:以上|以下)?\s*的", rest) or re.match(r"\s*(?:以上|以下)", rest) or not re.search(
-                    "|".join(RESULT_VERBS), before[-6:]):
-                return None
+    elif not is_end and (re.match(r"\s*(?:以上|以下)", rest) or re.match(r"\s*的", rest)
+                         or not re.search("|".join(RESULT_VERBS), before[-6:])):
+        return None
     if unit in AMOUNT_UNITS and re.match(r"\s*(?:以下|以内)", rest) and not re.search(r"控制在|不超过|不高于", before[-8:]):
         return None
     # 分别 lists
-    vals = _value_list(text, m)
+    vals, list_end = _value_list(text, m, "分别" in clause_before)
     ind_text = before
     if len(vals) > 1:
         items = _indicator_items(before)
@@ -251,21 +260,51 @@ def _read_value(text: str, m: re.Match[str], sep: re.Pattern[str], dates: list[D
             u = canonical_unit(u) if u else unit
             ind = items[i] if len(items) == len(vals) else _clean_indicator(ind_text)
             out.append(_make(ind, before, kind_words, after, v, u, baseline, deadline, value_text, s, prev_indicator))
+        out[-1].end = list_end
         return out
     v = to_number(lo)
     if hi is not None:
         op_hint = _op_of(before, after, before, v)
         v = to_number(lo) if op_hint.startswith(">") else to_number(hi)
-    if unit in COUNT_UNITS and not is_end:
-        ind = _count_indicator(before, text[e:ce])
+    if unit in AMOUNT_UNITS and is_end and not _clean_indicator(before):
+        ind = _following_object(text[e:])
+    elif unit in AMOUNT_UNITS and not is_end:
+        ind = _count_indicator(clause_before, text[e:ce])
+        if inherited_verb and not ind.startswith(inherited_verb.group(0)):
+            ind = inherited_verb.group(0) + ind
+    elif unit == "%" and not _clean_indicator(before) or unit == "%" and not is_end and not re.match(r"\s*以", rest):
+        ind = _share_indicator(text[sent_start:s], text[e:ce]) or _clean_indicator(before)
     else:
         ind = _clean_indicator(before)
-    return [_make(ind, before, before, after, v, unit, baseline, deadline, value_text, s, prev_indicator)]
+    return [_make(ind, before, clause_before, after, v, unit, baseline, deadline, value_text, s, prev_indicator,
+                  yearly, ind)]
+
+
+def _following_object(after: str) -> str:
+    """The object named after a count whose marks OCR scattered: 13家。十一大。企业专项整治工作 → 十一大企业专项整治."""
+    seg = re.split(r"[\d。;；]|(?:" + "|".join(RESULT_VERBS) + ")", after[:40].lstrip("。、,，. "))[0]
+    return re.sub(r"工作$", "", re.sub(r"[\s、,，.“”\"]", "", seg))
+
+
+def _share_indicator(before: str, after: str) -> str:
+    """A share of objects: 95%以上的自然村生活垃圾得到有效处理 → 自然村生活垃圾得到有效处理比例;
+    完成…70%排污口整治工作 → 排污口整治完成比例."""
+    obj = re.sub(r"^\s*(?:以上|以下)?\s*的?", "", after).strip(" ,，、。")
+    obj = re.sub(r"工作$", "", obj)
+    if not obj:
+        return ""
+    full = re.match(r"全(覆盖|落实|收集|处理|达标)", obj)
+    if full:  # 100%全覆盖 → …覆盖率
+        return _clean_indicator(before) + full.group(1) + "率"
+    verbs = re.findall(r"完成|实现|达到|开展|推进", before)
+    if verbs and verbs[-1] == "完成":
+        return obj + "完成比例"
+    return obj + "比例"
 
 
 def _make(ind: str, before: str, kind_words: str, after: str, v: float | int, unit: str | None,
           baseline: int | None, deadline: str | None, clause: str, start: int,
-          prev_indicator: str | None) -> FoundTarget:
+          prev_indicator: str | None, yearly: bool = False, share_ind: str | None = None) -> FoundTarget:
     if not ind and prev_indicator:
         ind = prev_indicator
     tail = kind_words[-12:]
@@ -273,9 +312,8 @@ def _make(ind: str, before: str, kind_words: str, after: str, v: float | int, un
         kind = "level"
     elif any(w in kind_words for w in REDUCE_WORDS) and (unit in ("%", "个百分点") or unit in AMOUNT_UNITS):
         kind = "reduction"
-    elif unit in AMOUNT_UNITS:
-        kind = "increase"
-    elif unit == "%" and re.search(r"每年", kind_words):
+    elif unit in AMOUNT_UNITS and (unit in COUNT_UNITS or re.search("|".join(RESULT_VERBS), kind_words)) \
+            and not re.search(r"控制在|不超过|不高于", tail) or unit == "%" and yearly and re.search("|".join(RESULT_VERBS), kind_words + (share_ind or "")):
         kind = "increase"
     else:
         kind = "level"
@@ -291,14 +329,16 @@ def _make(ind: str, before: str, kind_words: str, after: str, v: float | int, un
                        deadline, clause, start)
 
 
-def _value_list(text: str, m: re.Match[str]) -> list[tuple[float | int, str | None]]:
-    """The values of a list starting at m: 3895吨、190吨、800吨 → [(3895,'吨'), …]. One item if no list."""
+def _value_list(text: str, m: re.Match[str], respectively: bool = False) -> tuple[list[tuple[float | int, str | None]], int]:
+    """The values of a list starting at m: 3895吨、190吨、800吨 → [(3895,'吨'), …]. One item if no list.
+    Commas join a list only in a 分别 clause; elsewhere they separate clauses."""
     if not m.group("lo"):
-        return []
+        return [], m.end()
     vals = [(to_number(m.group("lo")), m.group("unit"))]
     e = m.end()
+    seps = "、,，和及" if respectively else "、和及"
     while True:
-        nxt = re.match(rf"\s*[、,，和及]\s*({_NUM})\s*({UNIT_RE})?", text[e:])
+        nxt = re.match(rf"\s*[{seps}]\s*({_NUM})\s*({UNIT_RE})?", text[e:])
         if not nxt:
             break
         vals.append((to_number(nxt.group(1)), nxt.group(2)))
@@ -306,7 +346,7 @@ def _value_list(text: str, m: re.Match[str]) -> list[tuple[float | int, str | No
     if len(vals) > 1:
         last_unit = next((u for _, u in reversed(vals) if u), None)
         vals = [(v, u or last_unit) for v, u in vals]
-    return vals
+    return vals, e
 
 
 def _list_unit(text: str, e: int) -> str | None:
@@ -323,6 +363,8 @@ def _indicator_items(before: str) -> list[str]:
     parts = [p for p in re.split(r"[、和及]", core) if p]
     if len(parts) < 2:
         return []
+    if len(parts[-1]) > 6 and len(parts[-1]) > 2 * max(len(p) for p in parts[:-1]) and not re.search(r"量$", parts[-1]):
+        return [core] * len(parts)  # 城市和乡镇…比例: scopes sharing one indicator
     head = parts[-1]
     # a shared head noun after the last item (…重点工程减排量): spread to each item
     shared = ""
@@ -371,7 +413,7 @@ def _coverage(text: str, m: re.Match[str], cs: int, ce: int, before: str, after:
               deadline: str | None) -> list[FoundTarget] | None:
     s = m.start()
     rest = text[m.end():]
-    if not _after_is_end(rest) or re.match(r"\s*的", rest):
+    if not _after_is_end(rest) or re.match(r"\s*的|\s*[、,，]\s*\S{1,4}全", rest):
         return None
     if re.search(r"100\s*%\s*$", before):
         return None  # 100%全覆盖: the 100% is the target already
