@@ -64,6 +64,10 @@ _FREQUENT_SIMPLIFIED = (
 )
 
 
+class BinaryData(ValueError):
+    """The bytes are not text in any encoding (NUL bytes, control characters)."""
+
+
 @dataclass(frozen=True)
 class Decoded:
     """A decoding result: the text and the codec that produced it."""
@@ -218,12 +222,12 @@ def detect(data: bytes) -> Decoded:
             text = _strict(data, enc)
             if text is not None and not _looks_binary(text) and score(text[:SCORE_BYTES]) > 0.5:
                 return Decoded(text, enc)
-        raise ValueError("binary data (NUL bytes), not text")
+        raise BinaryData("binary data (NUL bytes), not text")
 
     text = _strict(data, "utf-8")
     if text is not None:
         if _looks_binary(text):
-            raise ValueError("binary data (control characters), not text")
+            raise BinaryData("binary data (control characters), not text")
         return Decoded(text, "utf-8")
 
     candidates: list[Decoded] = []
@@ -254,7 +258,7 @@ def detect(data: bytes) -> Decoded:
     # Score a prefix: the order below breaks ties, GB18030 (mainland documents) first.
     best = max(candidates, key=lambda d: score(d.text[: SCORE_BYTES // 2]))
     if _looks_binary(best.text) or score(best.text[: SCORE_BYTES // 2]) < 0.5:
-        raise ValueError("binary data, not text in a known encoding")
+        raise BinaryData("binary data, not text in a known encoding")
     return best
 
 
