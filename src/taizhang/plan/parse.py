@@ -8,10 +8,13 @@ from taizhang.plan import meta
 from taizhang.plan.dates import find_dates
 from taizhang.plan.model import Plan, Target, Task
 from taizhang.plan.numbers import normalise_numerals
-from taizhang.plan.responsibility import find_clause
+from taizhang.plan.responsibility import find_clause, split_after_clauses
 from taizhang.plan.structure import segment
 from taizhang.plan.targets import extract_targets
 from taizhang.text.ocr import is_run_on, repair
+
+
+_APPENDIX = re.compile(r"[。.,、\s]*附件\s*[:：]?\s*$")
 
 
 def parse_plan(text: str) -> Plan:
@@ -35,11 +38,11 @@ def parse_plan(text: str) -> Plan:
     inherited: list[str] = []
     per_section: dict[str | None, int] = {}
     goal_dates: dict[str, str] = {}  # 主要目标 section → its opening date
-    for b in blocks:
-        if started and b.section is None:
-            continue  # front matter: the covering notice, the release history
-        clause = find_clause(b.text)
-        body = re.sub(r"[\s,;。.、]+$", "", b.text[:clause.start]) if clause else b.text
+    pieces = [(b, piece) for b in blocks if not (started and b.section is None)  # front matter: notice, history
+              for piece in split_after_clauses(_APPENDIX.sub("", b.text))]
+    for b, raw in pieces:
+        clause = find_clause(raw)
+        body = re.sub(r"[\s,;。.、]+$", "", raw[:clause.start]) if clause else raw
         per_section[b.section] = per_section.get(b.section, 0) + 1
         k = per_section[b.section]
         tid = (b.section or "0") if k == 1 else f"{b.section or '0'}.p{k}"

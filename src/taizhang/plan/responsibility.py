@@ -86,7 +86,7 @@ def _split_conj(p: str) -> list[str]:
 
 def is_name(tok: str) -> bool:
     tok = _STRIP_TAIL.sub("", tok.strip())
-    return 2 <= len(tok) <= 20 and bool(_SUFFIX.search(tok)) and not _VERBS.search(tok)
+    return 2 <= len(tok) <= 32 and bool(_SUFFIX.search(tok)) and not _VERBS.search(tok)
 
 
 def parse_clause(content: str) -> Clause:
@@ -157,7 +157,7 @@ def _trailing_bracket(text: str) -> tuple[int, str] | None:
 def find_clause(text: str) -> Clause | None:
     """The responsibility clause of a block of text, if it has one (at its end)."""
     br = _trailing_bracket(text)
-    if br and _ROLE_RE.search(br[1]) and not re.search(r"[。]", br[1].split("以下")[0].split("下同")[0][:-1] if False else ""):
+    if br and _ROLE_RE.search(br[1]):
         start, content = br
         if re.search(r"牵头|负责|配合|参与|协助|落实", content) and _looks_like_clause(content):
             c = parse_clause(content)
@@ -206,3 +206,21 @@ def _inline_clause(text: str) -> Clause | None:
             c.start = start
             return c
     return None
+
+
+_MID_CLAUSE = re.compile(r"[(（〔]([^()（）〔〕]{2,300}?(?:牵头|负责|配合|参与|协助|落实)[^()（）〔〕]{0,80}?)[)）〕]\s*[。.]?(?=\S)")
+
+
+def split_after_clauses(text: str) -> list[str]:
+    """A line holding two tasks, the first closed by its clause: (…配合)依法审理… → two texts."""
+    parts: list[str] = []
+    pos = 0
+    for m in _MID_CLAUSE.finditer(text):
+        if m.end() >= len(text.rstrip("。. ")) or not _looks_like_clause(m.group(1)):
+            continue
+        if not re.match(r"[\u4e00-\u9fff“]", text[m.end():m.end() + 1]):
+            continue
+        parts.append(text[pos:m.end()])
+        pos = m.end()
+    parts.append(text[pos:])
+    return [p for p in parts if p.strip()]
