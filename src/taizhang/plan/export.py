@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from taizhang.plan.model import Plan, Section, Task
+from taizhang.plan.model import Plan, Section
 
 OPS = {"<=": "≤", ">=": "≥", "=": "=", "<": "<", ">": ">"}
 KINDS = {"level": "达到水平", "reduction": "削减/下降", "increase": "新增/建设"}
@@ -214,4 +214,4 @@ def write_atomic(path: Path, save: Any) -> None:
         raise
 
 
-__all__ = ["build_workbook", "department_rows", "write_atomic", "write_xlsx", "Task"]
+__all__ = ["build_workbook", "department_rows", "write_atomic", "write_xlsx"]

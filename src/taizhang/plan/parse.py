@@ -13,7 +13,6 @@ from taizhang.plan.structure import segment
 from taizhang.plan.targets import extract_targets
 from taizhang.text.ocr import is_run_on, repair
 
-
 _APPENDIX = re.compile(r"[。.,、\s]*附件\s*[:：]?\s*$")
 
 

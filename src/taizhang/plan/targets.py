@@ -23,7 +23,7 @@ _RANGE = rf"(?P<lo>{_NUM})\s*(?:[~～\-—–至到]\s*(?P<hi>{_NUM}))?"
 _CLASS_NUM = {"Ⅰ": 1, "Ⅱ": 2, "Ⅲ": 3, "Ⅳ": 4, "Ⅴ": 5, "I": 1, "II": 2, "III": 3, "IV": 4, "V": 5,
               "一": 1, "二": 2, "三": 3, "四": 4, "五": 5}
 VALUE_RE = re.compile(
-    rf"(?<![\d.A-Za-z〔\[])(?:{_RANGE})\s*(?P<unit>{UNIT_RE})?"
+    rf"(?<![\d.A-Za-z〔\[])(?:{_RANGE})\s*(?P<unit>{UNIT_RE})?(?P<per>/(?:小时|时|年|月))?"
     r"|(?P<cls>劣\s*[ⅤV]\s*类|(?:[ⅠⅡⅢⅣⅤ]|IV|V|I{1,3}|[一二三四五])\s*类)"
     r"|(?P<cov>全覆盖)"
     r"|(?P<zero>零增加|零增长)"
@@ -203,6 +203,8 @@ def _read_value(text: str, m: re.Match[str], sep: re.Pattern[str], dates: list[D
     lo, hi = m.group("lo"), m.group("hi")
     raw_unit = m.group("unit")
     unit = canonical_unit(raw_unit) if raw_unit else None
+    if unit and m.group("per"):
+        unit += m.group("per")  # 蒸吨/小时, 吨/年: a rate unit of its own
     num_after = text[e:e + 12]
     if raw_unit is None:
         # a bare number: a coefficient, or a rate whose % the text lost
