@@ -61,7 +61,11 @@ def department_rows(plan: Plan) -> list[dict[str, Any]]:
     """Each department named in a task, with the tasks (by 序号) it leads, supports, implements."""
     depts: dict[str, dict[str, list[int]]] = {}
     for n, task in enumerate(plan.tasks, 1):
-        for role, names in (("lead", task.lead), ("support", task.support), ("implementers", task.implementers)):
+        for role, names in (
+            ("lead", task.lead),
+            ("support", task.support),
+            ("implementers", task.implementers),
+        ):
             for name in names:
                 entry = depts.setdefault(name, {"lead": [], "support": [], "implementers": []})
                 if n not in entry[role]:
@@ -208,6 +212,9 @@ def write_atomic(path: Path, save: Any) -> None:
     os.close(fd)
     try:
         save(tmp)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it 0600; give it the usual permissions
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
