@@ -112,3 +112,16 @@ def test_run_on_ocr_text_gets_its_structure_back() -> None:
     assert any(t.value == 3.1 and t.unit == "万亩" for t in p.targets)  # 3。1 was a decimal point
     led = [t for t in p.tasks if t.lead]
     assert led and led[0].lead == ["区环保局"] and led[0].support == ["区水务局", "区农委"]
+
+
+def test_baselines_past_figures_and_yearly_duties() -> None:
+    text = ("一、目标\n2023年全县PM2.5平均浓度为41微克/立方米,同比下降4%。到2027年,单位地区生产总值能耗比2022年下降"
+            "13.5%,万元工业增加值用水量较2022年下降10%,每年新增绿色矿山2个。\n")
+    p = parse_plan(text)
+    got = {(t.value, t.unit): t for t in p.targets}
+    assert (41, "μg/m³") not in got and (4, "%") not in got  # a past figure, not a goal
+    energy = got[(13.5, "%")]
+    assert energy.kind == "reduction" and energy.baseline_year == 2022 and energy.indicator == "单位地区生产总值能耗"
+    assert got[(10, "%")].indicator == "万元工业增加值用水量"
+    yearly = got[(2, "个")]
+    assert yearly.kind == "increase" and yearly.deadline is None

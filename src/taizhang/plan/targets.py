@@ -46,6 +46,13 @@ LOWER_IS_BETTER = re.compile(
     r"发生率|事故|死亡|负荷|排放|PM2\.5|PM10|臭氧|噪声|分贝"
 )
 _PAST = re.compile(r"了|同比|较上年|比上年|已经完成|已完成|截至目前|截止目前")
+_PAST_SENTENCE = re.compile(r"同比|较上年|比上年|截至目前|截止目前")
+
+
+def _sentence(text: str, pos: int) -> str:
+    a = max(text.rfind("。", 0, pos), text.rfind(";", 0, pos), text.rfind("；", 0, pos)) + 1
+    b = min([i for i in (text.find("。", pos), text.find(";", pos)) if i >= 0] or [len(text)])
+    return text[a:b]
 _LEAD_FILLER = re.compile(
     r"^(?:[,，、;；\s]|到|至|截至|在|力争|确保|争取|努力|基本|实现|全面|进一步|持续|稳步|逐步|其中|并|且|同时|"
     r"以上|使|让|推动|推进|全市|全区|全县|全省|我市|我区|我县|年|底|前|年底|年末|期间|时期|末)+"
@@ -111,7 +118,7 @@ def _op_of(before: str, after: str, indicator: str, value: float) -> str:
         return ">="
     if a.startswith(("以下", "以内", "及以下")):
         return "<="
-    tail = before[-8:]
+    tail = before[-16:]
     best: tuple[int, int, str] | None = None  # (end position, length, word)
     for w in LE_WORDS + GE_WORDS:
         i = tail.rfind(w)
@@ -176,10 +183,12 @@ def _read_value(text: str, m: re.Match[str], sep: re.Pattern[str], dates: list[D
     local = max(cs, prev_end)
     before = re.sub(r"^[\s、,，和及;；]+", "", text[local:s]) if local > cs else clause_before
     after = text[e:ce] if ce > e else ""
-    if _PAST.search(text[cs:ce]):
+    if _PAST.search(text[cs:ce]) or _PAST_SENTENCE.search(_sentence(text, s)):
         return None
     d = date_at(dates, s)
     deadline = d.iso if d else default_deadline
+    if "每年" in clause_before:
+        deadline = None  # a recurring yearly duty
     base_m = re.search(r"(?:比|较|相比|与)\s*((?:19|20)\d{2})\s*年", before)
     baseline = int(base_m.group(1)) if base_m else None
 
@@ -379,9 +388,9 @@ def _indicator_items(before: str) -> list[str]:
 
 
 def _clean_indicator(before: str) -> str:
-    s = re.sub(r"(?:到|至|在)?\s*(?:19|20)\d{2}\s*年(?:\d{1,2}月(?:\d{1,2}日)?)?(?:年底|底前|底|末|前)?", "", before)
+    s = re.sub(r"(?:比|较|相比|与)\s*(?:19|20)\d{2}\s*年?(?:相比)?", "", before)
+    s = re.sub(r"(?:到|至|在)?\s*(?:19|20)\d{2}\s*年(?:\d{1,2}月(?:\d{1,2}日)?)?(?:年底|底前|底|末|前)?", "", s)
     s = re.sub(r"[“”\"]?十[一二三四五]五[”\"]?(?:期间|时期|末)", "", s)
-    s = re.sub(r"(?:比|较|相比)\s*(?:19|20)\d{2}\s*年?", "", s)
     s = _LEAD_FILLER.sub("", s.strip())
     prev = None
     while prev != s:
