@@ -119,8 +119,8 @@ def find_period(title: str | None, text: str, deadline_years: list[int], issued:
         return None
     last = Counter(years).most_common(1)[0][0] if "十四五" not in text else 2025
     last = max(last, max(y for y in years if y <= last))
+    # a five-year plan's window (十四五: 2021–2025); otherwise from the issue year or the first deadline
     start = {2025: 2021, 2020: 2016, 2015: 2011, 2030: 2026}.get(last)
-    if issued:
-        iy = int(issued[:4])
-        start = iy if start is None or iy > start else start
-    return [start or min(years), last]
+    if start is None:
+        start = int(issued[:4]) if issued else min(years)
+    return [min(start, last), last]
