@@ -33,7 +33,14 @@ from taizhang.monitor.standards.annual import (
     percentile_rank,
 )
 from taizhang.monitor.standards.aqi import AQIReport, aqi_daily, aqi_hourly
-from taizhang.monitor.standards.averages import city_mean, city_o3_mda8, daily_mean, o3_mda8, sliding_8h
+from taizhang.monitor.standards.averages import (
+    city_mean,
+    city_o3_mda8,
+    daily_mean,
+    o3_max_1h,
+    o3_mda8,
+    sliding_8h,
+)
 from taizhang.monitor.standards.black_odorous import indicator_grade, point_grade, waterbody_grade
 from taizhang.monitor.standards.exact import round_gbt8170, round_half_even, to_fraction
 from taizhang.monitor.standards.levels import aqi_category, aqi_level
@@ -76,6 +83,7 @@ __all__ = [
     "limit_standard",
     "main_pollutants",
     "noise_limits",
+    "o3_max_1h",
     "o3_mda8",
     "percentile_hj663",
     "percentile_rank",

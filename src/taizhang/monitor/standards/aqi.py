@@ -61,11 +61,17 @@ class AQIReport:
         }
 
 
-def _index_inputs(concentrations: Mapping[str, Number | None]) -> dict[str, tuple[str, Number | None]]:
-    """canonical item -> (caller key, value)."""
+def _index_inputs(
+    concentrations: Mapping[str, Number | None], period: str
+) -> dict[str, tuple[str, Number | None]]:
+    """canonical item -> (caller key, value); a bare pollutant ("PM25") takes `period`, and keys
+    that name no air item (notes, station ids) are left out."""
     found: dict[str, tuple[str, Number | None]] = {}
     for key, value in concentrations.items():
-        canon = canonical_item(key)
+        try:
+            canon = canonical_item(key, default_period=period)
+        except ValueError:
+            continue
         if canon in found:
             raise ValueError(f"item given twice: {found[canon][0]!r} and {key!r}")
         found[canon] = (key, value)
@@ -105,7 +111,7 @@ def build_report(
     names items a 2026 local plan does not monitor (§5.3.2): their absence does not withhold AQI."""
     std = aqi_standard(standard, when)
     items = (t.DAILY_REPORT_ITEMS if report == "daily" else t.HOURLY_REPORT_ITEMS)[std]
-    found = _index_inputs(concentrations)
+    found = _index_inputs(concentrations, "24H" if report == "daily" else "1H")
     exempt_items = {canonical_item(e) for e in exempt}
     subs: dict[str, SubIndex] = {}
     keys: dict[str, str] = {}

@@ -122,3 +122,20 @@ def city_o3_mda8(
     best = max(valid)
     ok = len(valid) >= t.MDA8_MIN_WINDOWS or round_half_even(best, 0) > optional_fraction(limit)  # type: ignore[operator]
     return best if ok else None
+
+
+@dataclass(frozen=True)
+class DailyMax1h:
+    value: Fraction | None
+    valid_hours: int
+    flagged: bool  # fewer than 20 valid hours (§7 item 12): kept, but flagged
+
+
+def o3_max_1h(hourly: Sequence[Number | None]) -> DailyMax1h:
+    """O3 daily maximum 1-hour value (HJ 633-2012 daily report): the max of the valid hours.
+    Neither HJ 633 nor GB 3095 sets a minimum number of hours; days with fewer than 20 valid
+    hours are flagged rather than dropped."""
+    values = [v for v in (optional_fraction(x) for x in hourly) if v is not None]
+    if not values:
+        return DailyMax1h(None, 0, True)
+    return DailyMax1h(max(values), len(values), len(values) < t.MIN_HOURS_DAILY)

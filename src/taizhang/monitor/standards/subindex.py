@@ -17,6 +17,7 @@ from taizhang.monitor.standards.versions import DateLike, aqi_standard
 FLAG_NEGATIVE = "NEGATIVE"
 FLAG_NOT_INDEXED = "NOT_INDEXED"  # above the column's last breakpoint; sub-index taken elsewhere
 FLAG_FIXED = "FIXED_OVER_800"  # HJ 633-2026 notes b/c: fixed IAQI above 800
+FLAG_NO_COLUMN = "NO_SUBINDEX"  # e.g. PM 1-hour values under HJ 633-2012
 
 
 @dataclass(frozen=True)
@@ -32,13 +33,11 @@ class SubIndex:
     substitute: str | None = None  # item whose sub-index stands in (HJ 633-2012 notes 2 and 3)
 
 
-def table_column(item: str, standard: str) -> str:
-    """The breakpoint column used for a canonical `item` under `standard`."""
+def table_column(item: str, standard: str) -> str | None:
+    """The breakpoint column used for a canonical `item` under `standard` (None: no sub-index)."""
     base = item.removesuffix("_SLIDING")
     column = t.IAQI_TABLE_ALIASES[standard].get(base, base)
-    if column not in t.IAQI_BREAKPOINTS[standard]:
-        raise ValueError(f"{item} has no IAQI column in {standard}")
-    return column
+    return column if column in t.IAQI_BREAKPOINTS[standard] else None
 
 
 def concentration_digits(item: str) -> int:
@@ -69,6 +68,8 @@ def sub_index(
     if conc < 0:
         return SubIndex(canon, std, conc, None, None, (FLAG_NEGATIVE,))
     column = table_column(canon, std)
+    if column is None:
+        return SubIndex(canon, std, conc, None, None, (FLAG_NO_COLUMN,))
     breakpoints = t.IAQI_BREAKPOINTS[std][column]
     levels = t.IAQI_LEVELS
     for i in range(len(breakpoints) - 1):

@@ -5,6 +5,7 @@ name to its adapter; the computations themselves live in the other modules of th
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from decimal import Decimal
 from typing import Any
 
 from taizhang.monitor.standards import tables as t
@@ -147,13 +148,21 @@ def v_aqi_level(inp: Input, standard: str | None) -> Result:
 # --------------------------------------------------------------------------------- rounding
 
 
+def _digits(case: Input, default: int = 0) -> int:
+    """Decimal places from "digits", or from a "precision" such as "0.1" (→ 1) or "10" (→ -1)."""
+    if "digits" in case:
+        return int(case["digits"])
+    if "precision" in case:
+        return -int(Decimal(str(case["precision"])).normalize().as_tuple().exponent)
+    return default
+
+
 def v_round(inp: Input, standard: str | None) -> Result:
     if "cases" in inp:
-        return {"results": [round_gbt8170(_text(c["value"]), int(c.get("digits", 0))) for c in inp["cases"]]}
+        return {"results": [round_gbt8170(_text(c["value"]), _digits(c, _digits(inp))) for c in inp["cases"]]}
     if "values" in inp:
-        digits = int(inp.get("digits", 0))
-        return {"results": [round_gbt8170(_text(v), digits) for v in inp["values"]]}
-    return {"result": round_gbt8170(_text(inp["value"]), int(inp.get("digits", 0)))}
+        return {"results": [round_gbt8170(_text(v), _digits(inp)) for v in inp["values"]]}
+    return {"result": round_gbt8170(_text(inp["value"]), _digits(inp))}
 
 
 def _text(value: Any) -> Any:
@@ -248,6 +257,7 @@ def v_annual_validity(inp: Input, standard: str | None) -> Result:
         "total": res.total,
         "total_ok": res.total_ok,
         "short_months": res.short_months,
+        "failing_months": res.short_months,
         "months_ok": not res.short_months,
     }
 

@@ -84,7 +84,11 @@ def _show(value: Any) -> str:
         return "[" + ", ".join(_show(v) for v in value) + "]"
     if isinstance(value, Mapping):
         return "{" + ", ".join(f"{k}: {_show(v)}" for k, v in value.items()) + "}"
-    return json.dumps(value, ensure_ascii=False) if isinstance(value, str | bool) or value is None else str(value)
+    return (
+        json.dumps(value, ensure_ascii=False)
+        if isinstance(value, str | bool) or value is None
+        else str(value)
+    )
 
 
 def failure_lines(outcome: VectorOutcome) -> list[str]:

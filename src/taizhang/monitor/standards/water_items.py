@@ -100,6 +100,12 @@ _ALIASES: dict[str, str] = {
     "fecalcoliform": "FecalColi",
     "粪大肠菌群": "FecalColi",
     "fecalcoliforms": "FecalColi",
+    "chla": "Chla",
+    "叶绿素a": "Chla",
+    "chlorophylla": "Chla",
+    "sd": "SD",
+    "透明度": "SD",
+    "transparency": "SD",
     "wt": "WT",
     "temperature": "WT",
     "watertemperature": "WT",
@@ -180,7 +186,7 @@ def item_class(
     ≤, DO ≥, pH within 6–9); beyond class V → 劣V. None for NA values and water temperature."""
     key = water_item(item, waterbody)
     v = water_value(value)
-    if v is None or key == "WT":
+    if v is None or key not in t.WATER_LIMITS:
         return None
     direction, limits = t.WATER_LIMITS[key]
     if direction == "range":
@@ -193,9 +199,9 @@ def item_class(
 
 
 def class_iii_limit(item: str, waterbody: str | None = None) -> Fraction | None:
-    """The class III limit of an "upper" item (None for pH, DO, WT)."""
+    """The class III limit of an "upper" item (None for pH, DO, WT and unclassed items)."""
     key = water_item(item, waterbody)
-    if base_item(key) in t.WATER_NO_MULTIPLE:
+    if base_item(key) in t.WATER_NO_MULTIPLE or key not in t.WATER_LIMITS:
         return None
     direction, limits = t.WATER_LIMITS[key]
     return Fraction(limits[2]) if direction == "upper" else None
