@@ -12,6 +12,7 @@ General rules, after plan-json.md:
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from taizhang.plan.dates import DatePhrase, date_at
@@ -35,6 +36,12 @@ OCR_CLAUSE_SEP = re.compile(r"[。;；,，!?:：、.]|\s")
 RESULT_VERBS = ("新建", "建成", "完成", "创建", "认定", "申报", "取缔", "关闭", "改造", "建设", "新增", "修复",
                 "治理", "实施", "培育", "打造", "整治", "复查", "推广", "淘汰", "搬迁", "完善", "累计", "扩建",
                 "提标", "技改", "营造", "新改建", "落实")
+_VERB_ALT = "|".join(RESULT_VERBS)
+VERB_RE = re.compile(_VERB_ALT)
+VERB_NEAR_END = re.compile(rf"(?:{_VERB_ALT})[^,，。;；]{{0,10}}$")
+VERB_AT_START = re.compile(rf"(?:{_VERB_ALT})")
+VERB_TO_END = re.compile(rf"({_VERB_ALT})[^,，。;；]*$")
+VERB_OR_ACTION = re.compile(_VERB_ALT + r"|开展|推进|加强|以|在|对|有|是")
 REDUCE_WORDS = ("下降", "削减", "减少", "降低", "压减", "减排", "减排量", "压降")
 TO_WORDS = ("下降到", "下降至", "降低到", "降低至", "降至", "减少到", "减少至", "压减至", "压减到")
 LE_WORDS = ("不高于", "不超过", "不大于", "控制在", "低于", "以内", "以下", "少于", "下降到", "下降至", "降至", "降低到")
@@ -83,16 +90,31 @@ class FoundTarget:
     end: int = 0  # end of the value (or of the whole 分别 list) in the block text
 
 
-def _clause_bounds(text: str, pos: int, end: int, sep: re.Pattern[str]) -> tuple[int, int]:
-    s = 0
-    for m in sep.finditer(text, 0, pos):
-        if not _inside_brackets(text, m.start()):
-            s = m.end()
-    e = len(text)
-    for m in sep.finditer(text, end):
-        if not _inside_brackets(text, m.start()):
-            e = m.start()
-            break
+def _separators(text: str, sep: re.Pattern[str]) -> list[int]:
+    """Positions of clause separators outside brackets, in order."""
+    depth_at = _bracket_depths(text)
+    return [m.start() for m in sep.finditer(text) if depth_at[m.start()] == 0]
+
+
+def _bracket_depths(text: str) -> list[int]:
+    """Bracket depth at each position; an unclosed bracket is forgotten at a full stop or after 80 characters."""
+    depths, d, opened = [], 0, 0
+    for i, ch in enumerate(text):
+        if ch in "(（":
+            d, opened = d + 1, i
+        elif ch in ")）":
+            d = max(0, d - 1)
+        elif d and (ch == "。" or i - opened > 80):
+            d = 0
+        depths.append(d)
+    return depths
+
+
+def _clause_bounds(text: str, seps: list[int], pos: int, end: int) -> tuple[int, int]:
+    i = bisect_left(seps, pos)
+    s = seps[i - 1] + 1 if i > 0 else 0
+    j = bisect_left(seps, end)
+    e = seps[j] if j < len(seps) else len(text)
     return s, e
 
 
@@ -137,7 +159,7 @@ def _op_of(before: str, after: str, indicator: str, value: float) -> str:
 def extract_targets(text: str, dates: list[DatePhrase], *, default_deadline: str | None = None,
                     ocr: bool = False) -> list[FoundTarget]:
     """Targets stated in one block of text. `dates` are the block's date phrases."""
-    sep = OCR_CLAUSE_SEP if ocr else CLAUSE_SEP
+    seps = _separators(text, OCR_CLAUSE_SEP if ocr else CLAUSE_SEP)
     found: list[FoundTarget] = []
     date_spans = [(d.start, d.end) for d in dates]
     taken: list[tuple[int, int]] = []
@@ -149,7 +171,7 @@ def extract_targets(text: str, dates: list[DatePhrase], *, default_deadline: str
         if _in_title_quote(text, s):
             continue
         prev_end = taken[-1][1] if taken else 0
-        t = _read_value(text, m, sep, dates, default_deadline, ocr, prev_indicator, prev_end,
+        t = _read_value(text, m, seps, dates, default_deadline, ocr, prev_indicator, prev_end,
                         found[-1] if found else None)
         if t is None:
             continue
@@ -169,11 +191,11 @@ def _in_title_quote(text: str, pos: int) -> bool:
     return o > c and pos - o < 8
 
 
-def _read_value(text: str, m: re.Match[str], sep: re.Pattern[str], dates: list[DatePhrase],
+def _read_value(text: str, m: re.Match[str], seps: list[int], dates: list[DatePhrase],
                 default_deadline: str | None, ocr: bool, prev_indicator: str | None, prev_end: int,
                 prev: FoundTarget | None) -> list[FoundTarget] | None:
     s, e = m.start(), m.end()
-    cs, ce = _clause_bounds(text, s, e, CLAUSE_SEP if not ocr else sep)
+    cs, ce = _clause_bounds(text, seps, s, e)
     clause_before = text[cs:s]  # the whole clause up to the value: verbs, baselines
     # the sentence up to the value, for 每年 (in OCR text, from the last date phrase: its marks are noise)
     sent_start = max([0] + [x.end() for x in re.finditer(r"[。;；]", text[:cs])]) if not ocr else \
@@ -203,7 +225,7 @@ def _read_value(text: str, m: re.Match[str], sep: re.Pattern[str], dates: list[D
         return _water_class(text, m, cs, ce, before, after, deadline)
     if m.group("cncount"):
         n = cn_to_int(m.group("cncount"))
-        if not n or not re.search("|".join(RESULT_VERBS) + r"|至少", before[-6:]) or re.match(r"[次批]", after):
+        if not n or not (VERB_RE.search(before[-6:]) or "至少" in before[-6:]) or re.match(r"[次批]", after):
             return None
         unit = m.group("cnunit")
         ind = _count_indicator(before, after)
@@ -238,15 +260,15 @@ def _read_value(text: str, m: re.Match[str], sep: re.Pattern[str], dates: list[D
     is_end = _after_is_end(rest)
     inherited_verb = None
     if unit in COUNT_UNITS:
-        verb_near = re.search(rf"(?:{'|'.join(RESULT_VERBS)})[^,，。;；]{{0,10}}$", before) or re.search(
+        verb_near = VERB_NEAR_END.search(before) or re.search(
             r"(?:至少|不少于|不低于|超过|达到|达)\s*$", before)
         if not verb_near and prev is not None and prev.kind == "increase" and prev.unit in COUNT_UNITS \
                 and len(clause_before.strip()) <= 15 and s - prev.start < 80 \
                 and (is_end or len(clause_before.strip()) <= 2) \
-                and not re.search("|".join(RESULT_VERBS) + r"|开展|推进|加强|以|在|对|有|是", clause_before):
-            inherited_verb = re.match(rf"(?:{'|'.join(RESULT_VERBS)})", prev.indicator)
+                and not VERB_OR_ACTION.search(clause_before):
+            inherited_verb = VERB_AT_START.match(prev.indicator)
             verb_near = inherited_verb or verb_near
-        if not verb_near and not (is_end and re.search("|".join(RESULT_VERBS), clause_before)):
+        if not verb_near and not (is_end and VERB_RE.search(clause_before)):
             return None
         if re.match(r"\s*(?:以上|以下)?的", rest) and not verb_near:
             return None
@@ -256,7 +278,7 @@ def _read_value(text: str, m: re.Match[str], sep: re.Pattern[str], dates: list[D
         if re.match(r"\s*(?:以上|以下)?\s*的(?:[\u4e00-\u9fff]{0,6})(?:比例|时间|概率)", rest):
             return None
     elif not is_end and (re.match(r"\s*(?:以上|以下)", rest) or re.match(r"\s*的", rest)
-                         or not re.search("|".join(RESULT_VERBS), before[-6:])):
+                         or not VERB_RE.search(before[-6:])):
         return None
     if unit in AMOUNT_UNITS and re.match(r"\s*(?:以下|以内)", rest) and not re.search(r"控制在|不超过|不高于", before[-8:]):
         return None
@@ -323,8 +345,8 @@ def _make(ind: str, before: str, kind_words: str, after: str, v: float | int, un
         kind = "level"
     elif any(w in kind_words for w in REDUCE_WORDS) and (unit in ("%", "个百分点") or unit in AMOUNT_UNITS):
         kind = "reduction"
-    elif unit in AMOUNT_UNITS and (unit in COUNT_UNITS or re.search("|".join(RESULT_VERBS), kind_words)) \
-            and not re.search(r"控制在|不超过|不高于", tail) or unit == "%" and yearly and re.search("|".join(RESULT_VERBS), kind_words + (share_ind or "")):
+    elif unit in AMOUNT_UNITS and (unit in COUNT_UNITS or VERB_RE.search(kind_words)) \
+            and not re.search(r"控制在|不超过|不高于", tail) or unit == "%" and yearly and VERB_RE.search(kind_words + (share_ind or "")):
         kind = "increase"
     else:
         kind = "level"
@@ -401,7 +423,7 @@ def _clean_indicator(before: str) -> str:
 
 def _count_indicator(before: str, after: str) -> str:
     """新建 15座 污水处理设施 → 新建污水处理设施; 污水处理设施15座 → the text before."""
-    verb = re.search(rf"({'|'.join(RESULT_VERBS)})[^,，。;；]*$", before)
+    verb = VERB_TO_END.search(before)
     obj = re.sub(r"^(?:以上|以下)", "", after.strip()).strip(" ,，、。")
     obj = re.split(r"[,，。;；]", obj)[0]
     if obj:

@@ -22,13 +22,12 @@ _SEP = "。、,.;:!? \t"
 _UNITS_AFTER_DECIMAL = r"(?:万|亿|千|百|个|%|公里|吨|亩|倍|米|座|家|条|元)"
 
 
+RUN_ON_CHARS = 2000  # a "line" this long is a document (or a part of one) whose line breaks were lost
+
+
 def is_run_on(text: str) -> bool:
-    """A document whose line structure was lost: long text in very few lines."""
-    lines = [ln for ln in text.splitlines() if ln.strip()]
-    if not lines:
-        return False
-    longest = max(len(ln) for ln in lines)
-    return len(text) > 2000 and longest > 2000 and len(lines) < len(text) / 1000
+    """Whether some of the text lost its line structure: a line longer than any real paragraph."""
+    return any(len(ln) > RUN_ON_CHARS for ln in text.splitlines())
 
 
 def repair_numbers(text: str) -> str:
@@ -90,4 +89,5 @@ def repair(text: str) -> str:
     """Repair a text if it shows OCR damage; otherwise return it unchanged."""
     if not is_run_on(text):
         return text
-    return restore_lines(repair_numbers(text))
+    return "\n".join(restore_lines(repair_numbers(ln)) if len(ln) > RUN_ON_CHARS else ln
+                     for ln in text.splitlines())
