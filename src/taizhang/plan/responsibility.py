@@ -18,6 +18,7 @@ SUPPORT_WORDS = ("配合", "参与", "协助", "协同")
 IMPL_WORDS = ("落实", "实施")
 _ROLE_RE = re.compile(r"(?:按职责分工|按照职责分工|按职责|分别|共同|等部门|等单位|等)?(牵头|负责|主责|配合|参与|协助|落实)")
 _SEPS = r"、,，;；。.\s"
+_SEP_RE = re.compile(f"[{_SEPS}]")
 # what a body's name ends with
 _SUFFIX = re.compile(
     r"(?:局|委|办|院|厅|部|会|室|处|中心|公司|政府|镇街|街道|镇|乡|街|园区|管委会|集团|队|所|站|社|分行|支行|"
@@ -43,19 +44,22 @@ class Clause:
 
 def split_names(s: str) -> list[str]:
     """Split a list of bodies on 、,; and 和/及/与 between names, never inside brackets or a name."""
-    parts: list[str] = []
-    depth, cur = 0, ""
-    for ch in s:
-        if ch in "(（":
-            depth += 1
-        elif ch in ")）":
-            depth = max(0, depth - 1)
-        if depth == 0 and re.match(f"[{_SEPS}]", ch):
-            parts.append(cur)
-            cur = ""
-        else:
-            cur += ch
-    parts.append(cur)
+    if "(" in s or "（" in s:
+        parts: list[str] = []
+        depth, cur = 0, ""
+        for ch in s:
+            if ch in "(（":
+                depth += 1
+            elif ch in ")）":
+                depth = max(0, depth - 1)
+            if depth == 0 and _SEP_RE.match(ch):
+                parts.append(cur)
+                cur = ""
+            else:
+                cur += ch
+        parts.append(cur)
+    else:
+        parts = _SEP_RE.split(s)
     out: list[str] = []
     for p in parts:
         for q in _split_conj(p.strip()):

@@ -91,23 +91,29 @@ class FoundTarget:
 
 
 def _separators(text: str, sep: re.Pattern[str]) -> list[int]:
-    """Positions of clause separators outside brackets, in order."""
-    depth_at = _bracket_depths(text)
-    return [m.start() for m in sep.finditer(text) if depth_at[m.start()] == 0]
-
-
-def _bracket_depths(text: str) -> list[int]:
-    """Bracket depth at each position; an unclosed bracket is forgotten at a full stop or after 80 characters."""
-    depths, d, opened = [], 0, 0
-    for i, ch in enumerate(text):
+    """Positions of clause separators outside brackets, in order. An unclosed bracket is forgotten at a
+    full stop or after 80 characters (OCR and typing slips leave brackets open)."""
+    if not _BRACKET.search(text):
+        return [m.start() for m in sep.finditer(text)]
+    out: list[int] = []
+    depth, opened = 0, 0
+    for m in _SEP_OR_BRACKET.finditer(text):
+        ch, i = m.group(0), m.start()
         if ch in "(（":
-            d, opened = d + 1, i
-        elif ch in ")）":
-            d = max(0, d - 1)
-        elif d and (ch == "。" or i - opened > 80):
-            d = 0
-        depths.append(d)
-    return depths
+            depth, opened = depth + 1, i
+            continue
+        if ch in ")）":
+            depth = max(0, depth - 1)
+            continue
+        if depth and (ch == "。" or i - opened > 80):
+            depth = 0
+        if depth == 0 and sep.match(ch):
+            out.append(i)
+    return out
+
+
+_BRACKET = re.compile(r"[(（)）]")
+_SEP_OR_BRACKET = re.compile(r"[(（)）。;；,，!?:：、.\s]")
 
 
 def _clause_bounds(text: str, seps: list[int], pos: int, end: int) -> tuple[int, int]:
