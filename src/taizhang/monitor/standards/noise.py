@@ -32,9 +32,7 @@ def energy_average(levels: Sequence[Number | None]) -> float | None:
     values = [float(to_fraction(x)) for x in levels if x is not None]
     if not values:
         return None
-    top = max(values)  # factor out the largest term for numerical stability
-    total = sum(10 ** (0.1 * (v - top)) for v in values)
-    return top + 10 * math.log10(total / len(values))
+    return 10 * math.log10(sum(10 ** (0.1 * v) for v in values) / len(values))
 
 
 def report_level(level: float | None, digits: int = t.NOISE_DIGITS) -> Decimal | None:
