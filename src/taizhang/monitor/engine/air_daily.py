@@ -18,7 +18,7 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
-from taizhang.monitor.engine.exact import greatest, round_div, to_units
+from taizhang.monitor.engine.exact import barrier, greatest, round_div, to_units
 from taizhang.monitor.engine.schema import DAILY_MEAN, DECIMALS, SCALE
 from taizhang.monitor.standards import tables as T
 
@@ -73,14 +73,15 @@ def station_daily(hourly: ir.Table) -> ir.Table:
 def _o3_daily(t: ir.Table) -> ir.Table:
     """Add o3_1h (daily max 1-h), o3_8h_windows and o3_8h (MDA8, null when invalid)."""
     windows = [t[window_col(s)] for s in WINDOWS]
-    n_windows = sum(w.notnull().cast("int64") for w in windows)
-    mda8 = greatest(windows)
-    valid = (n_windows >= T.MDA8_MIN_WINDOWS) | (mda8 > MDA8_EXCEPTION_ABOVE)
-    return t.mutate(
-        o3_1h=greatest([t[hour_col(h)] for h in HOURS]),
-        o3_8h_windows=n_windows,
-        o3_8h=valid.ifelse(mda8, ibis.null("int64")),
+    t = barrier(
+        t.mutate(
+            o3_1h=greatest([t[hour_col(h)] for h in HOURS]),
+            o3_8h_windows=sum(w.notnull().cast("int64") for w in windows),
+            _mda8=greatest(windows),
+        )
     )
+    valid = (t.o3_8h_windows >= T.MDA8_MIN_WINDOWS) | (t._mda8 > MDA8_EXCEPTION_ABOVE)
+    return barrier(t.mutate(o3_8h=valid.ifelse(t._mda8, ibis.null("int64"))).drop("_mda8"))
 
 
 def city_daily(daily: ir.Table, exclude: list[str] | tuple[str, ...] = ()) -> ir.Table:
@@ -97,6 +98,6 @@ def city_daily(daily: ir.Table, exclude: list[str] | tuple[str, ...] = ()) -> ir
         cols[c] = (n > 0).ifelse(round_div(agg[f"{c}__s"], n), ibis.null("int64"))
     for p in DAILY_MEAN:
         cols[f"{p}_hours"] = agg[f"{p}__n"]  # for the city: the number of stations with a valid value
-    out = agg.select(**cols)
+    out = barrier(agg.select(**cols))
     out = out.mutate(o3_hours=sum(out[hour_col(h)].notnull().cast("int64") for h in HOURS))
     return _o3_daily(out)

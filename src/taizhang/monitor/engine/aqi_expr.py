@@ -9,7 +9,7 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
-from taizhang.monitor.engine.exact import ceil_div, greatest
+from taizhang.monitor.engine.exact import barrier, ceil_div, greatest
 from taizhang.monitor.standards import tables as T
 
 #: Daily-report items (standards naming) → column of the daily table that feeds them.
@@ -75,16 +75,18 @@ def with_aqi(daily: ir.Table, standard: str) -> ir.Table:
         subs[item] = value
         above.append(flag)
     present = sum(daily[ITEM_COLUMNS[i]].notnull().cast("int64") for i in items)
-    aqi = greatest(list(subs.values()))
+    t = barrier(
+        daily.mutate(
+            **{f"iaqi_{ITEM_COLUMNS[i]}": v for i, v in subs.items()},
+            items_present=present,
+            above_table=ibis.or_(*above) if len(above) > 1 else above[0],
+        )
+    )
+    aqi = greatest([t[f"iaqi_{ITEM_COLUMNS[i]}"] for i in items])
     if standard == T.HJ633_2026:
         # §5.3.1: with an item missing, the AQI is published only when it is above 100.
-        aqi = ((present < len(items)) & (aqi <= T.PUBLISH_WITH_MISSING_ABOVE)).ifelse(ibis.null("int64"), aqi)
-    out = daily.mutate(
-        **{f"iaqi_{ITEM_COLUMNS[i]}": v for i, v in subs.items()},
-        items_present=present,
-        above_table=ibis.or_(*above) if len(above) > 1 else above[0],
-        aqi=aqi,
-    )
+        aqi = ((t.items_present < len(items)) & (aqi <= T.PUBLISH_WITH_MISSING_ABOVE)).ifelse(ibis.null("int64"), aqi)
+    out = barrier(t.mutate(aqi=aqi))
     return out.mutate(primary=_primary(out, items), level=_level(out.aqi))
 
 

@@ -20,14 +20,15 @@ def to_units(value: ir.FloatingValue, scale: int = SCALE) -> ir.IntegerValue:
 
 
 def round_div(num: ir.IntegerValue, den: ir.IntegerValue | int) -> ir.IntegerValue:
-    """GB/T 8170 rounding of num/den to an integer (half to even); num ≥ 0, den > 0. Null stays null."""
-    q = (num // den).cast("int64")
-    twice_r = (num - q * den) * 2
-    return ibis.cases(
-        (twice_r > den, q + 1),
-        (twice_r < den, q),
-        else_=q + q % 2,
-    ).cast("int64")
+    """GB/T 8170 rounding of num/den to an integer (half to even); num ≥ 0, den > 0. Null stays null.
+
+    q = ⌊(2·num + den) / (2·den)⌋ rounds half up; on an exact tie ((2·num + den) divisible by 2·den)
+    an odd q is one too many.
+    """
+    a = num * 2 + den
+    b = den * 2
+    q = (a // b).cast("int64")
+    return (q - ((a % b == 0) & (q % 2 == 1)).cast("int64")).cast("int64")
 
 
 def ceil_div(num: ir.IntegerValue, den: int) -> ir.IntegerValue:
@@ -40,3 +41,12 @@ def greatest(values: list[ir.Value]) -> ir.Value:
     if len(values) == 1:
         return values[0]
     return ibis.greatest(*values)
+
+
+def barrier(t: ir.Table) -> ir.Table:
+    """A subquery boundary: later expressions refer to these columns by name instead of inlining them.
+
+    Ibis merges stacked projections by substitution; with rounding expressions that mention their
+    operands several times, the SQL would grow multiplicatively (and Spark's code generator gives up).
+    """
+    return t.view()

@@ -37,12 +37,15 @@ def hourly_from_store(con: ibis.BaseBackend, store: Path) -> ir.Table:
 
 
 def hourly_from_arrow(con: ibis.BaseBackend, table: pa.Table, name: str = "hourly") -> ir.Table:
+    """Expose an in-memory Arrow table to the backend as a view (no table is written anywhere)."""
     if _is_duckdb(con):
-        # Register the Arrow table as a view: no copy (and Ibis 12's in-memory create_table path
-        # emits SQL that the current sqlglot renders wrongly).
         con.con.register(name, table)
         return con.table(name)
-    return con.create_table(name, table.to_pandas(), overwrite=True)
+    if con.name == "pyspark":
+        session = con._session
+        session.createDataFrame(table.to_pandas()).createOrReplaceTempView(name)
+        return con.table(name)
+    return con.create_table(name, table, overwrite=True, temp=True)
 
 
 def _is_duckdb(con: ibis.BaseBackend) -> bool:
