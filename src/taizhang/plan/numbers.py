@@ -9,7 +9,6 @@ _SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
 _BIG_UNITS = {"万": 10_000, "亿": 100_000_000}
 
 CN_NUM_CHARS = "零〇一二两三四五六七八九十百千万亿点"
-CN_NUMBER = re.compile(f"[{CN_NUM_CHARS}]+")
 
 
 def cn_to_int(s: str) -> int | None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 LEAD_WORDS = ("牵头", "负责", "主责", "主抓")
 SUPPORT_WORDS = ("配合", "参与", "协助", "协同")
-IMPL_WORDS = ("落实", "实施")
+ROLE_WORD_RE = re.compile(r"牵头|负责|配合|参与|协助|落实")
 _ROLE_RE = re.compile(r"(?:按职责分工|按照职责分工|按职责|分别|共同|等部门|等单位|等)?(牵头|负责|主责|配合|参与|协助|落实)")
 _SEPS = r"、,，;；。.\s"
 _SEP_RE = re.compile(f"[{_SEPS}]")
@@ -163,7 +163,7 @@ def find_clause(text: str) -> Clause | None:
     br = _trailing_bracket(text)
     if br and _ROLE_RE.search(br[1]):
         start, content = br
-        if re.search(r"牵头|负责|配合|参与|协助|落实", content) and _looks_like_clause(content):
+        if ROLE_WORD_RE.search(content) and _looks_like_clause(content):
             c = parse_clause(content)
             if not c.empty():
                 c.start = start
@@ -172,7 +172,7 @@ def find_clause(text: str) -> Clause | None:
 
 
 def _looks_like_clause(content: str) -> bool:
-    first = split_names(re.split(r"牵头|负责|配合|参与|协助|落实", content)[0])
+    first = split_names(ROLE_WORD_RE.split(content)[0])
     return bool(first) and is_name(first[-1]) or content.strip().startswith(("责任单位", "牵头单位"))
 
 

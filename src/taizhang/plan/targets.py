@@ -169,7 +169,6 @@ def extract_targets(text: str, dates: list[DatePhrase], *, default_deadline: str
     found: list[FoundTarget] = []
     date_spans = [(d.start, d.end) for d in dates]
     taken: list[tuple[int, int]] = []
-    prev_indicator: str | None = None
     for m in VALUE_RE.finditer(text):
         s = m.start()
         if any(ds <= s < de for ds, de in date_spans) or any(ts <= s < te for ts, te in taken):
@@ -177,13 +176,12 @@ def extract_targets(text: str, dates: list[DatePhrase], *, default_deadline: str
         if _in_title_quote(text, s):
             continue
         prev_end = taken[-1][1] if taken else 0
-        t = _read_value(text, m, seps, dates, default_deadline, ocr, prev_indicator, prev_end,
-                        found[-1] if found else None)
+        prev = found[-1] if found else None
+        t = _read_value(text, m, seps, dates, default_deadline, ocr, prev.indicator if prev else None, prev_end,
+                        prev)
         if t is None:
             continue
-        for x in t:
-            found.append(x)
-            prev_indicator = x.indicator
+        found.extend(t)
         taken.append((s, max([m.end()] + [x.end for x in t])))
     return found
 
