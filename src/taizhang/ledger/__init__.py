@@ -1,0 +1,1 @@
+"""The ledger database: models, migrations, plan import, departments, versions, cross-level links."""

@@ -1,0 +1,1 @@
+"""Tracking: progress reports, time-proportional progress, forecasts, warnings, cases, assessment."""
