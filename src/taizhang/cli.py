@@ -18,12 +18,15 @@ app = typer.Typer(
 
 
 def _register() -> None:
+    from taizhang.ledger.cli import dept_app, ledger_app
     from taizhang.monitor.cli import monitor_app, standards_app
     from taizhang.plan.cli import extract
 
     app.command("extract")(extract)
     app.add_typer(standards_app, name="standards")
     app.add_typer(monitor_app, name="monitor")
+    app.add_typer(ledger_app, name="ledger")
+    app.add_typer(dept_app, name="dept")
 
 
 _register()
