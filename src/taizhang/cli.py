@@ -21,12 +21,17 @@ def _register() -> None:
     from taizhang.ledger.cli import dept_app, ledger_app
     from taizhang.monitor.cli import monitor_app, standards_app
     from taizhang.plan.cli import extract
+    from taizhang.track import workbook_cli  # noqa: F401  (adds `report template/import`)
+    from taizhang.track.cli import report_app
+    from taizhang.track.oversight_cli import case_app
 
     app.command("extract")(extract)
     app.add_typer(standards_app, name="standards")
     app.add_typer(monitor_app, name="monitor")
     app.add_typer(ledger_app, name="ledger")
     app.add_typer(dept_app, name="dept")
+    app.add_typer(report_app, name="report")
+    app.add_typer(case_app, name="case")
 
 
 _register()
