@@ -23,7 +23,7 @@ def _register() -> None:
     from taizhang.plan.cli import extract
     from taizhang.track import workbook_cli  # noqa: F401  (adds `report template/import`)
     from taizhang.track.cli import report_app
-    from taizhang.track.oversight_cli import case_app
+    from taizhang.track.oversight_cli import assess, case_app
 
     app.command("extract")(extract)
     app.add_typer(standards_app, name="standards")
@@ -32,6 +32,7 @@ def _register() -> None:
     app.add_typer(dept_app, name="dept")
     app.add_typer(report_app, name="report")
     app.add_typer(case_app, name="case")
+    app.command("assess")(assess)
 
 
 _register()
