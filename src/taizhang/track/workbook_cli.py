@@ -2,4 +2,85 @@
 
 from __future__ import annotations
 
-from taizhang.track.cli import report_app  # noqa: F401  (commands are added to this app)
+import datetime as dt
+import re
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from taizhang.errors import InputError
+from taizhang.ledger.cli import DbOption, actor, open_db
+from taizhang.track.cli import report_app
+
+
+def _fail(e: InputError) -> typer.Exit:
+    print(f"taizhang: {e.line()}", file=sys.stderr)
+    return typer.Exit(2)
+
+
+def _as_of(s: str | None) -> dt.date | None:
+    if s is None:
+        return None
+    try:
+        return dt.date.fromisoformat(s)
+    except ValueError:
+        raise InputError("--as-of", f"not a date: {s!r} (write it as 2024-06-30)") from None
+
+
+def _default_name(dept: str, as_of: dt.date) -> Path:
+    safe = re.sub(r'[\\/:*?"<>|\s]+', "_", dept)
+    return Path(f"进度填报_{safe}_{as_of.isoformat()}.xlsx")
+
+
+@report_app.command("template")
+def template(
+    dept: Annotated[str, typer.Option("--dept", help="The department (its name or any alias).")],
+    out: Annotated[Path | None, typer.Option("--out", help="The workbook to write "
+                                             "(default: 进度填报_<department>_<date>.xlsx here).")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="The reporting date prefilled in 截至日期 "
+                                              "(YYYY-MM-DD; default today).")] = None,
+    db: DbOption = None,
+) -> None:
+    """Write a department's progress workbook: a row per task and target, only the report columns editable."""
+    from taizhang.ledger.departments import find
+    from taizhang.track.workbook import write_template
+
+    try:
+        day = _as_of(as_of) or dt.date.today()
+        lg = open_db(db)
+        with lg.session(write=False) as s:
+            found = find(s, dept)
+            path = out or _default_name(found.name if found else dept, day)
+            n = write_template(s, dept, path, as_of=day)
+    except InputError as e:
+        raise _fail(e) from None
+    print(f"{path}: {n} rows for {found.name if found else dept}")
+
+
+@report_app.command("import")
+def import_(
+    file: Annotated[Path, typer.Argument(help="A filled workbook made by `taizhang report template`.")],
+    partial: Annotated[bool, typer.Option("--partial", help="Store the good rows even if other rows "
+                                          "have errors.")] = False,
+    reporter: Annotated[str | None, typer.Option("--reporter", help="Reporter for rows whose 填报人 "
+                                                 "is empty.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Read a filled workbook back: one report per filled row, idempotent; any bad row stores nothing
+    (unless --partial), and every error is listed with its row number."""
+    from taizhang.track.workbook import import_workbook
+
+    try:
+        lg = open_db(db)
+        with lg.session(actor()) as s:
+            summary = import_workbook(s, file, partial=partial, reporter=reporter)
+    except InputError as e:
+        raise _fail(e) from None
+    for line in summary.error_lines():
+        print(f"taizhang: {line}", file=sys.stderr)
+    if summary.errors and not partial:
+        print(f"taizhang: {file}: {summary.line()}", file=sys.stderr)
+        raise typer.Exit(2)
+    print(f"{file}: {summary.department}: {summary.line()}")
