@@ -1,0 +1,362 @@
+"""Evaluation as of any date: time-proportional progress (序时进度), status, colour warnings, forecast.
+
+`evaluate(session, as_of)` reads the ledger with a handful of set-based queries (plans, tasks, lead
+assignments, targets, every report up to `as_of`, bound indicator values) and judges each task and
+target in plain Python, so the whole ledger is evaluated in one pass.
+
+Progress (DESIGN.md): a target with baseline B at the start of its window and goal T at its deadline is
+expected to stand at B + (T − B)·f, f the elapsed share of the window; actual progress is
+(current − B)/(T − B). Both are given in % (expected = 100·f). A task reports its own percent done.
+See docs/tracking.md for the baseline, the kinds and the warning rules.
+
+The evaluation is stateless: escalation (a yellow unresolved for 30 days turns red) re-judges the same
+loaded data as it stood at earlier dates, so any as-of date gives a reproducible answer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from bisect import bisect_right
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy import Float, cast, select
+from sqlalchemy.orm import Session
+
+from taizhang.errors import InputError
+from taizhang.ledger.models import (
+    Assignment,
+    IndicatorValue,
+    Plan,
+    PlanVersion,
+    ProgressReport,
+    Target,
+    Task,
+)
+from taizhang.track.forecast import forecast as make_forecast
+from taizhang.track.forecast import satisfies
+from taizhang.track.model import Evaluation
+from taizhang.track.rules import FREQUENCIES, Rules, load_rules
+
+LABEL_CHARS = 40
+# A report row: (as_of, value, percent)
+Row = tuple[dt.date, float | None, float | None]
+
+
+@dataclass(slots=True)
+class Subject:
+    """One task or target, with what its judgement needs (loaded once, judged at several dates)."""
+
+    type: str
+    id: int
+    plan_id: int
+    label: str
+    lead: list[int]
+    start: dt.date | None
+    deadline: dt.date | None
+    op: str = ">="
+    goal: float = 100.0
+    kind: str = "task"  # task | level | reduction | increase
+    baseline: float | None = None
+    bound: bool = False
+    rows: list[Row] = field(default_factory=list)  # its reports (or indicator values), by date
+    dates: list[dt.date] = field(default_factory=list)  # dates of every report that counts as reporting
+
+
+@dataclass(slots=True)
+class Judgement:
+    status: str
+    colour: str | None
+    reasons: list[str]
+    expected: float | None
+    actual: float | None
+    gap: float | None
+    current: float | None
+    last_report: dt.date | None
+    missing: int
+
+
+# ---------------------------------------------------------------------------------------- periods
+def _period(d: dt.date, months: int) -> int:
+    """The index of the reporting period containing `d` (months = 0: Monday-based weeks)."""
+    if months == 0:
+        return (d.toordinal() - 1) // 7
+    return (d.year * 12 + d.month - 1) // months
+
+
+def _period_starts_on(d: dt.date, months: int) -> bool:
+    return _period(d - dt.timedelta(days=1), months) != _period(d, months)
+
+
+def missing_reports(
+    last: dt.date | None, start: dt.date | None, deadline: dt.date | None, as_of: dt.date, rules: Rules
+) -> int:
+    """Whole reporting periods that ended (plus the grace days) with no report, since the last report
+    (or, with none, since the start; the start's period counts only if the start is its first day)."""
+    months = FREQUENCIES[rules.frequency]
+    q = _period(as_of - dt.timedelta(days=rules.grace_days), months) - 1  # the last period now overdue
+    if deadline is not None:
+        q = min(q, _period(deadline, months))
+    if last is not None:
+        first = _period(last, months) + 1
+    elif start is not None:
+        first = _period(start, months) + (0 if _period_starts_on(start, months) else 1)
+    else:
+        return 0
+    return max(0, q - first + 1)
+
+
+# ---------------------------------------------------------------------------------------- judging
+def _share(start: dt.date | None, deadline: dt.date | None, d: dt.date) -> float | None:
+    """f: the elapsed share of the window [start, deadline] at d, in 0…1."""
+    if start is None or deadline is None:
+        return None
+    span = (deadline - start).days
+    if span <= 0:
+        return 1.0 if d >= deadline else 0.0
+    return min(1.0, max(0.0, (d - start).days / span))
+
+
+def _progress(s: Subject, values: list[tuple[dt.date, float]], f: float | None) -> tuple[
+        float | None, float | None, bool]:
+    """(expected %, actual %, meets) of a target from its values up to the date judged."""
+    current = values[-1][1]
+    meets = satisfies(current, s.op, s.goal)
+    if s.kind == "level":
+        base = s.baseline if s.baseline is not None else values[0][1]
+        direction = -1.0 if s.op in ("<=", "<") else (1.0 if s.op in (">=", ">") else (s.goal - base))
+    else:  # reduction / increase: the value reported is the cumulative amount achieved, from 0
+        base = 0.0
+        direction = -1.0 if s.op in ("<=", "<") else 1.0
+    span = s.goal - base
+    if span * direction > 0:  # the goal lies ahead of the baseline: progress along the way
+        expected = None if f is None else 100.0 * f
+        actual = 100.0 * (current - base) / span
+        if meets:
+            actual = max(actual, 100.0)
+    else:  # already met at the baseline, or a ceiling (零增长): it must hold all along
+        expected = None if f is None else 100.0
+        actual = 100.0 if meets else 0.0
+    return expected, actual, meets
+
+
+def judge(s: Subject, d: dt.date, rules: Rules) -> Judgement:
+    """The status and base colour of `s` at date `d` from the rows known then (no escalation)."""
+    n = bisect_right(s.rows, d, key=lambda r: r[0])
+    rows = s.rows[:n]
+    k = bisect_right(s.dates, d)
+    last = s.dates[k - 1] if k else None
+    f = _share(s.start, s.deadline, d) if s.start is None or d >= s.start else 0.0
+    expected = actual = current = None
+    done = meets = False
+    if s.kind == "task":
+        pct = [r[2] for r in rows if r[2] is not None]
+        if pct:
+            current = actual = pct[-1]
+            done = meets = current >= 100.0
+        expected = None if f is None else 100.0 * f
+    else:
+        values = [(r[0], r[1]) for r in rows if r[1] is not None]
+        if values:
+            current = values[-1][1]
+            expected, actual, meets = _progress(s, values, f)
+            done = meets and (s.kind != "level" or s.deadline is None or d >= s.deadline)
+        elif f is not None:
+            expected = 100.0 * f
+    gap = None if expected is None or actual is None else expected - actual
+    missing = 0 if s.bound else missing_reports(last, s.start if s.start and s.start <= d else None,
+                                                s.deadline, d, rules)
+    if s.start is not None and d < s.start:
+        missing = 0
+    passed = s.deadline is not None and d > s.deadline
+    if done:
+        status = "done"
+    elif passed:
+        status = "overdue"
+    elif current is None:
+        status = "no_data"
+    elif gap is not None and gap > rules.lagging_points and not meets:
+        status = "lagging"
+    else:
+        status = "on_track"
+
+    colour: str | None = None
+    reasons: list[str] = []
+    if status != "done":
+        behind = gap if gap is not None and not meets else None
+        if passed and rules.red_deadline_passed:
+            colour = "red"
+            reasons.append(f"已过截止日期（{s.deadline}）未完成")
+        yellow = []
+        if behind is not None and behind > rules.yellow_behind:
+            yellow.append(f"落后序时进度 {behind:.1f} 个百分点")
+        if missing >= rules.yellow_missing:
+            yellow.append(f"缺报 {missing} 期")
+        if s.deadline is not None and 0 <= (s.deadline - d).days <= rules.yellow_deadline_days and not meets:
+            yellow.append(f"距截止日期 {(s.deadline - d).days} 天尚未完成")
+        white = []
+        if behind is not None and rules.white_behind < behind <= rules.yellow_behind:
+            white.append(f"落后序时进度 {behind:.1f} 个百分点")
+        if rules.white_missing <= missing < rules.yellow_missing:
+            white.append(f"缺报 {missing} 期")
+        if yellow:
+            colour = colour or "yellow"
+        elif white:
+            colour = colour or "white"
+        reasons += yellow + white
+    return Judgement(status, colour, reasons, expected, actual, gap, current, last, missing)
+
+
+def _escalate(s: Subject, as_of: dt.date, j: Judgement, rules: Rules) -> None:
+    """A yellow that also stood at each earlier check date (the last one 30 days back) turns red."""
+    if j.colour != "yellow":
+        return
+    checks = rules.escalation_dates(as_of)
+    if not checks:
+        return
+    if all(judge(s, d, rules).colour in ("yellow", "red") for d in checks):
+        j.colour = "red"
+        j.reasons.insert(0, f"黄色预警 {rules.red_unresolved_days} 天未解除")
+
+
+# ---------------------------------------------------------------------------------------- loading
+def _plan_starts(session: Session, plan_id: int | None) -> dict[int, dt.date | None]:
+    q = select(Plan.id, Plan.period_start, PlanVersion.issued).outerjoin(
+        PlanVersion, PlanVersion.id == Plan.current_version_id)
+    if plan_id is not None:
+        q = q.where(Plan.id == plan_id)
+    out: dict[int, dt.date | None] = {}
+    for pid, first_year, issued in session.execute(q):
+        out[pid] = issued or (dt.date(first_year, 1, 1) if first_year else None)
+    return out
+
+
+def _short(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= LABEL_CHARS else text[: LABEL_CHARS - 1] + "…"
+
+
+def _target_label(indicator: str, scope: str | None, op: str, value: float, unit: str | None) -> str:
+    name = indicator if not scope or scope in indicator else f"{scope}{indicator}"
+    return _short(f"{name} {op} {value:g}{unit or ''}")
+
+
+def load_subjects(
+    session: Session, as_of: dt.date, *, plan_id: int | None = None, lead: int | None = None
+) -> list[Subject]:
+    """Every live task and target (of one plan, of one lead department), with its reports up to as_of."""
+    starts = _plan_starts(session, plan_id)
+    leads: dict[int, list[int]] = defaultdict(list)
+    aq = select(Assignment.task_id, Assignment.department_id).where(Assignment.role == "lead")
+    if plan_id is not None:
+        aq = aq.join(Task, Task.id == Assignment.task_id).where(Task.plan_id == plan_id)
+    for task_id, dept_id in session.execute(aq.order_by(Assignment.id)):
+        leads[task_id].append(dept_id)
+
+    tq = select(Task.id, Task.plan_id, Task.text, Task.deadline).where(Task.removed.is_(False))
+    gq = select(Target.id, Target.plan_id, Target.task_id, Target.indicator, Target.scope, Target.op,
+                Target.value, Target.unit, Target.kind, Target.baseline_value, Target.start, Target.deadline,
+                Target.series).where(Target.removed.is_(False))
+    if plan_id is not None:
+        tq, gq = tq.where(Task.plan_id == plan_id), gq.where(Target.plan_id == plan_id)
+    tasks: dict[int, Subject] = {}
+    for tid, pid, text, deadline in session.execute(tq.order_by(Task.plan_id, Task.position)):
+        tasks[tid] = Subject("task", tid, pid, _short(text), leads.get(tid, []), starts.get(pid), deadline)
+    targets: dict[int, Subject] = {}
+    series_of: dict[str, list[Subject]] = defaultdict(list)
+    task_of_target: dict[int, int] = {}
+    for (gid, pid, task_id, indicator, scope, op, value, unit, kind, baseline, start, deadline,
+         series) in session.execute(gq.order_by(Target.plan_id, Target.position)):
+        goal = float(value)
+        s = Subject("target", gid, pid, _target_label(indicator, scope, op, goal, unit),
+                    leads.get(task_id, []) if task_id else [], start or starts.get(pid), deadline,
+                    op=op, goal=goal, kind=kind if kind in ("level", "reduction", "increase") else "level",
+                    baseline=None if baseline is None else float(baseline), bound=bool(series))
+        targets[gid] = s
+        if series:
+            series_of[series].append(s)
+        if task_id:
+            task_of_target[gid] = task_id
+
+    rq = select(ProgressReport.task_id, ProgressReport.target_id, ProgressReport.as_of,
+                cast(ProgressReport.value, Float), cast(ProgressReport.percent, Float)).where(
+        ProgressReport.as_of <= as_of).order_by(ProgressReport.as_of, ProgressReport.id)
+    for task_id, target_id, day, value, percent in session.execute(rq):
+        if task_id is not None:
+            s = tasks.get(task_id)
+            if s is not None:
+                s.rows.append((day, value, percent))
+                s.dates.append(day)
+        elif target_id is not None:
+            s = targets.get(target_id)
+            if s is None:
+                continue
+            if not s.bound:
+                s.rows.append((day, value, percent))
+                s.dates.append(day)
+            parent = tasks.get(task_of_target.get(target_id, -1))
+            if parent is not None:  # a report on a target is a report from the task's departments
+                parent.dates.append(day)
+    for s in tasks.values():
+        if s.dates and len(s.dates) != len(s.rows):
+            s.dates.sort()
+
+    if series_of:
+        vq = select(IndicatorValue.series, IndicatorValue.as_of, cast(IndicatorValue.value, Float)).where(
+            IndicatorValue.series.in_(list(series_of)), IndicatorValue.as_of <= as_of).order_by(
+            IndicatorValue.as_of)
+        for series, day, value in session.execute(vq):
+            for s in series_of[series]:
+                s.rows.append((day, value, None))
+                s.dates.append(day)
+
+    subjects = [*tasks.values(), *targets.values()]
+    if lead is not None:
+        subjects = [s for s in subjects if lead in s.lead]
+    return subjects
+
+
+def evaluate_subject(s: Subject, as_of: dt.date, rules: Rules) -> Evaluation:
+    j = judge(s, as_of, rules)
+    _escalate(s, as_of, j, rules)
+    fc = None
+    if s.deadline is not None:
+        if s.kind == "task":
+            points = [(r[0], r[2]) for r in s.rows if r[0] <= as_of and r[2] is not None]
+            op, goal = ">=", 100.0
+        else:
+            points = [(r[0], r[1]) for r in s.rows if r[0] <= as_of and r[1] is not None]
+            op, goal = s.op, s.goal
+        if len(points) >= 2:
+            fc = make_forecast(points, s.deadline, op, goal, rules.confidence)  # type: ignore[arg-type]
+    return Evaluation(
+        subject_type=s.type, subject_id=s.id, plan_id=s.plan_id, label=s.label, lead=list(s.lead),
+        deadline=s.deadline, expected=_r(j.expected), actual=_r(j.actual), gap=_r(j.gap), status=j.status,
+        colour=j.colour, reasons=j.reasons, last_report=j.last_report, missing_reports=j.missing,
+        current=j.current, forecast=fc,
+    )
+
+
+def _r(x: float | None) -> float | None:
+    return None if x is None else round(x, 2)
+
+
+def evaluate(
+    session: Session,
+    as_of: dt.date,
+    *,
+    rules: Rules | None = None,
+    dept: str | None = None,
+    plan_id: int | None = None,
+) -> list[Evaluation]:
+    """Every live task and target judged as of `as_of` (of one plan; of one lead department by name)."""
+    rules = rules or load_rules()
+    lead = None
+    if dept is not None:
+        from taizhang.ledger.departments import find
+
+        found = find(session, dept)
+        if found is None:
+            raise InputError("--dept", f"no department named {dept!r} in the registry")
+        lead = found.id
+    return [evaluate_subject(s, as_of, rules) for s in load_subjects(session, as_of, plan_id=plan_id, lead=lead)]
