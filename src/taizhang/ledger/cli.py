@@ -226,3 +226,28 @@ def dept_merge(
     with lg.session(actor()) as s:
         d = merge(s, source, into)
         print(f"merged: {source} → {d.name}")
+
+
+@ledger_app.command("check")
+def check_cmd(
+    child: Annotated[str, typer.Argument(help="The implementing plan (id, key or title part).")],
+    against: Annotated[str | None, typer.Option(
+        "--against", help="The plan it implements (default: its one linked parent).")] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Targets of CHILD looser than its parent's, and parent targets it never takes up (a report: exit 0)."""
+    from taizhang.ledger.check import compare, linked_parent
+    from taizhang.ledger.versions import find_plan
+
+    lg = open_db(db)
+    with lg.session(write=False) as s:
+        c = find_plan(s, child)
+        p = find_plan(s, against) if against is not None else linked_parent(s, c)
+        if p.id == c.id:
+            raise InputError(child, "a plan cannot be checked against itself")
+        result = compare(s, c, p)
+    if as_json:
+        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        return
+    print("\n".join(result.lines()))
