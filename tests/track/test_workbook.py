@@ -8,10 +8,12 @@ from pathlib import Path
 
 import pytest
 from openpyxl import Workbook, load_workbook
+from openpyxl.utils import get_column_letter
 from sqlalchemy import func, select
 
 from taizhang.errors import InputError
-from taizhang.ledger.models import Assignment, Department, ProgressReport, Target, Task
+from taizhang.ledger.models import Assignment, Department, Evidence, ProgressReport, Target, Task
+from taizhang.track.reports import verify_evidence
 from taizhang.track.workbook import COL, META_SHEET, SHEET, import_workbook, write_template
 
 AS_OF = dt.date(2024, 6, 30)
@@ -204,6 +206,32 @@ def test_row_errors_store_nothing_and_partial_stores_the_good_rows(loaded, tmp_p
     assert _import(ledger, path, partial=True).stored == 0
 
 
+def test_evidence_files_beside_the_workbook(loaded, tmp_path: Path) -> None:
+    ledger, dept = loaded
+    path = tmp_path / "t.xlsx"
+    rows = _template(ledger, dept, path)
+    t1, t2, t3 = _keys(rows, "task")[:3]
+    (tmp_path / "现场照片.jpg").write_bytes(b"\xff\xd8photo")
+    (tmp_path / "验收报告.pdf").write_bytes(b"%PDF-1.4 report")
+    (tmp_path.parent / "outside.txt").write_text("secret")
+    _fill(path, {
+        (rows[t1], "完成百分比(%)"): 60, (rows[t1], "佐证材料"): "现场照片.jpg；验收报告.pdf",
+        (rows[t2], "完成百分比(%)"): 10, (rows[t2], "佐证材料"): "没有这个文件.doc",
+        (rows[t3], "完成百分比(%)"): 10, (rows[t3], "佐证材料"): "../outside.txt",
+    })
+    summary = _import(ledger, path, reporter="孙八")
+    assert [e.row for e in summary.errors] == [rows[t2], rows[t3]]
+    assert "no file" in summary.errors[0].reason and "folder" in summary.errors[1].reason
+    assert _import(ledger, path, reporter="孙八", partial=True).stored == 1
+    with ledger.session(write=False) as s:
+        ev = sorted(s.scalars(select(Evidence)).all(), key=lambda e: e.filename.encode())
+        assert [(e.filename, e.size) for e in ev] == [("现场照片.jpg", 7), ("验收报告.pdf", 15)]
+        assert all(verify_evidence(e) for e in ev) and ev[1].media_type == "application/pdf"
+    (tmp_path / "验收报告.pdf").write_bytes(b"%PDF-1.4 revised report")  # new evidence: a new report
+    assert _import(ledger, path, reporter="孙八", partial=True).stored == 1
+    assert _import(ledger, path, reporter="孙八", partial=True).stored == 0
+
+
 def test_locked_columns_validation_and_metadata(loaded, tmp_path: Path) -> None:
     ledger, dept = loaded
     path = tmp_path / "t.xlsx"
@@ -212,8 +240,9 @@ def test_locked_columns_validation_and_metadata(loaded, tmp_path: Path) -> None:
     ws = wb[SHEET]
     assert ws.protection.sheet is True
     assert ws.freeze_panes == "A2"
-    assert ws.column_dimensions["N"].hidden and COL["键"] == 14
-    editable = {"截至日期", "完成百分比(%)", "进展情况", "填报人"}
+    assert ws.column_dimensions[get_column_letter(COL["键"])].hidden
+    assert not ws.column_dimensions[get_column_letter(COL["填报人"])].hidden
+    editable = {"截至日期", "完成百分比(%)", "进展情况", "填报人", "佐证材料"}
     for key, r in rows.items():
         for name, c in COL.items():
             locked = ws.cell(row=r, column=c).protection.locked

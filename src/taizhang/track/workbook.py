@@ -9,12 +9,14 @@
 `import_workbook` reads a filled workbook back. Every row is checked first; each filled row becomes one
 report through `add_report` with a uid derived from its content, so importing the same file twice stores
 nothing new. If any row is wrong nothing is stored (unless `partial`), and every error is listed with its
-Excel row number. Rows with no value, percent or narrative are skipped.
+Excel row number. Rows with no value, percent or narrative are skipped. Evidence files named in the
+佐证材料 column are read from the workbook's own folder and stored with their SHA-256.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import re
 import tempfile
@@ -31,7 +33,7 @@ from sqlalchemy.orm import Session
 from taizhang.errors import InputError
 from taizhang.ledger import departments
 from taizhang.ledger.models import Assignment, Department, Plan, ProgressReport, Target, Task
-from taizhang.track.reports import add_report, content_uid
+from taizhang.track.reports import MAX_EVIDENCE_BYTES, EvidenceFile, add_report, content_uid
 
 FORMAT = "taizhang-progress-workbook"
 VERSION = "1"
@@ -57,6 +59,7 @@ COLUMNS: list[tuple[str, int, bool]] = [
     ("完成百分比(%)", 14, True),
     ("进展情况", 50, True),
     ("填报人", 10, True),
+    ("佐证材料", 24, True),
     ("键", 14, False),
 ]
 COL = {name: i + 1 for i, (name, _w, _e) in enumerate(COLUMNS)}
@@ -72,10 +75,12 @@ HELP_TEXT = [
     "5. 完成百分比(%)：0 到 100 之间的数字，例如 85 表示完成 85%。",
     "6. 进展情况：简要说明工作进展、存在问题和下一步措施。",
     "7. 填报人：填报人姓名（导入时也可用 --reporter 统一指定）。",
-    "8. 数值、完成百分比和进展情况都为空的行视为本期未填报，导入时跳过。",
-    "9. 导入：taizhang report import 文件.xlsx。有任一行出错时不保存任何内容，并逐行列出错误（行号即 Excel 行号）；"
+    "8. 佐证材料（可选）：与本表放在同一文件夹中的文件名，多个文件用分号（；）分隔，如 现场照片.jpg；验收报告.pdf。"
+    "导入时文件连同校验值（SHA-256）一并保存。",
+    "9. 数值、完成百分比和进展情况都为空的行视为本期未填报，导入时跳过。",
+    "10. 导入：taizhang report import 文件.xlsx。有任一行出错时不保存任何内容，并逐行列出错误（行号即 Excel 行号）；"
     "加 --partial 则保存正确的行、列出错误的行。重复导入同一文件不会重复保存。",
-    "10. 请勿增删列、改动工作表名称或隐藏的“键”列；需要新模板时重新运行 taizhang report template --dept 单位。",
+    "11. 请勿增删列、改动工作表名称或隐藏的“键”列；需要新模板时重新运行 taizhang report template --dept 单位。",
 ]
 
 
@@ -309,6 +314,7 @@ class _Parsed:
     percent: Decimal | None
     narrative: str
     reporter: str
+    evidence: list[Path]
 
 
 class _RowProblem(Exception):
@@ -444,7 +450,7 @@ def _check_subject(session: Session, kind: str, ident: int, dept: Department) ->
 
 
 def _parse_row(session: Session, r: int, cells: tuple[Any, ...], where: dict[str, int], dept: Department,
-               reporter: str | None) -> _Parsed | None:
+               reporter: str | None, folder: Path) -> _Parsed | None:
     from openpyxl.cell.read_only import EMPTY_CELL
 
     def cell(name: str) -> Any:
@@ -453,7 +459,11 @@ def _parse_row(session: Session, r: int, cells: tuple[Any, ...], where: dict[str
 
     value_cell, pct_cell = cell("数值"), cell("完成百分比(%)")
     narrative = _text(cell("进展情况").value)
+    raw = cell("佐证材料").value
+    files = "" if raw is None else str(raw).strip()  # file names as typed (no width normalisation)
     if _blank(value_cell.value) and _blank(pct_cell.value) and not narrative:
+        if files:
+            raise _RowProblem("佐证材料 given without a 数值, 完成百分比(%) or 进展情况")
         return None  # nothing reported on this row this time
     key = _text(cell("键").value)
     m = re.fullmatch(r"(task|target):(\d+)", key)
@@ -479,7 +489,29 @@ def _parse_row(session: Session, r: int, cells: tuple[Any, ...], where: dict[str
         raise _RowProblem("填报人 (reporter) is empty (fill the column or pass --reporter)")
     if len(who) > 100:
         raise _RowProblem("填报人 (reporter) is longer than 100 characters")
-    return _Parsed(r, key, kind, ident, as_of, value, percent, narrative, who)
+    return _Parsed(r, key, kind, ident, as_of, value, percent, narrative, who, _evidence_paths(files, folder))
+
+
+def _evidence_paths(files: str, folder: Path) -> list[Path]:
+    paths = []
+    for name in (n.strip() for n in re.split(r"[;；\n]", files)):
+        if not name:
+            continue
+        p = (folder / name).resolve()
+        if not p.is_relative_to(folder.resolve()):  # a workbook may only bring files from its own folder
+            raise _RowProblem(f"佐证材料: {name!r} is not in the workbook's folder")
+        if not p.is_file():
+            raise _RowProblem(f"佐证材料: no file {name!r} beside the workbook")
+        if p.stat().st_size > MAX_EVIDENCE_BYTES:
+            raise _RowProblem(f"佐证材料: {name!r} is larger than {MAX_EVIDENCE_BYTES // 2**20} MB")
+        paths.append(p)
+    return paths
+
+
+def _evidence(p: _Parsed) -> tuple[list[EvidenceFile], str]:
+    """The row's evidence files, and their checksums for the uid (empty without evidence)."""
+    files = [EvidenceFile(f.name, f.read_bytes()) for f in p.evidence]
+    return files, ",".join(hashlib.sha256(f.content).hexdigest() for f in files)
 
 
 def import_workbook(session: Session, path: str | Path, *, partial: bool = False,
@@ -503,7 +535,7 @@ def import_workbook(session: Session, path: str | Path, *, partial: bool = False
     good: list[_Parsed] = []
     for r, cells in enumerate(ws.iter_rows(min_row=2), start=2):
         try:
-            parsed = _parse_row(session, r, cells, where, dept, reporter)
+            parsed = _parse_row(session, r, cells, where, dept, reporter, path.parent)
         except _RowProblem as e:
             summary.errors.append(RowError(r, str(e)))
             continue
@@ -517,12 +549,15 @@ def import_workbook(session: Session, path: str | Path, *, partial: bool = False
     sp = session.begin_nested()
     try:
         for p in good:
-            uid = content_uid(p.key, p.as_of, _canon(p.value), _canon(p.percent), p.narrative, p.reporter)
+            evidence, sums = _evidence(p)
+            key = f"{p.key}|{sums}" if sums else p.key  # the same row with other evidence is another report
+            uid = content_uid(key, p.as_of, _canon(p.value), _canon(p.percent), p.narrative, p.reporter)
             try:
                 _, created = add_report(
                     session, task_id=p.id if p.kind == "task" else None,
                     target_id=p.id if p.kind == "target" else None, as_of=p.as_of, value=p.value,
-                    percent=p.percent, narrative=p.narrative, reporter=p.reporter, department_id=dept.id, uid=uid)
+                    percent=p.percent, narrative=p.narrative, reporter=p.reporter, department_id=dept.id, uid=uid,
+                    evidence=evidence)
             except InputError as e:
                 summary.errors.append(RowError(p.row, e.problem))
                 continue
