@@ -505,7 +505,7 @@ class _Builder:
                 "indicator": indicator, "scope": None, "op": op, "value": value, "unit": unit, "kind": kind,
                 "baseline_year": 2020, "baseline_value": Decimal(str(baseline)), "start": start,
                 "deadline": deadline, "deadline_defaulted": row["deadline_defaulted"],
-                "text": template.format(y=deadline.year, r=region, v=value.normalize()),
+                "text": template.format(y=deadline.year, r=region, v=format(value.normalize(), "f")),
                 "series": None, "position": len(rows), "removed": False,
             })
             subjects.append(_Subject("target", 0, lead[0][0], start, deadline, baseline, goal, digits))
