@@ -21,6 +21,7 @@ from taizhang.ledger.check import (
     compare,
     judge,
     linked_parent,
+    match_score,
     normalise_indicator,
     normalise_scope,
     similarity,
@@ -137,6 +138,7 @@ def test_names_written_differently_are_one_indicator() -> None:
         ("空气质量优良天数比率", "优良天数比例"),
         ("74个国控断面水质达到或优于Ⅲ类比例", "国考断面水质达到或好于III类比例"),
         ("化学需氧量(COD)排放总量", "COD排放量"),
+        ("城市建成区生活污水处理率", "城市生活污水集中处理率"),
     ]
     for a, b in same:
         assert normalise_indicator(a) == normalise_indicator(b), (a, b)
@@ -144,6 +146,10 @@ def test_names_written_differently_are_one_indicator() -> None:
     assert normalise_indicator("PM10年均浓度") != normalise_indicator("PM2.5年均浓度")
     assert similarity(normalise_indicator("城市生活污水集中收集率"), normalise_indicator("城镇生活污水集中收集率")) > 0.65
     assert similarity(normalise_indicator("城市生活垃圾回收利用率"), normalise_indicator("城镇生活垃圾无害化处理率")) < 0.65
+    # a coverage is not a treatment rate, however many words they share
+    cover = _view(indicator="农村生活污水治理行政村覆盖率", value=100.0)
+    assert match_score(cover, _view(indicator="农村生活污水治理率", value=40.0)) == 0
+    assert match_score(_view(indicator="农村生活污水处理率"), _view(indicator="农村生活污水治理率")) == 1.0
     assert normalise_scope("全市") == normalise_scope("全区") == normalise_scope(None) == ""
     assert normalise_scope("长江干流") == "长江干流"
 
@@ -152,7 +158,7 @@ def _view(**kw) -> TargetView:  # type: ignore[no-untyped-def]
     base = dict(id=1, key="k", indicator="森林覆盖率", scope=None, op=">=", value=50.0, unit="%", kind="level",
                 baseline_year=None, deadline=dt.date(2025, 12, 31), deadline_defaulted=False, text="")
     base.update(kw)
-    return TargetView(**base)
+    return TargetView(**base, name=normalise_indicator(base["indicator"]), place=normalise_scope(base["scope"]))
 
 
 def test_judge_deadlines_and_defaults() -> None:

@@ -68,6 +68,9 @@ _REWRITES: tuple[tuple[str, Any], ...] = (
     (r"市控断面|市考断面|市级考核断面", "市考断面"),
     (r"地表水", ""),  # the medium: 地表水水质优良比例 is the ratio over the assessed sections
     (r"重点工程减排量|重点工程|减排量|排放总量|排放量", ""),
+    (r"建成区", ""),  # 城市建成区生活污水处理率: the built-up area is where a city rate is measured anyway
+    (r"集中(处理|收集)率", r"\1率"),  # 城市生活污水集中处理率 is the full name of 城市生活污水处理率
+    (r"治理率", "处理率"),
     (r"\d+个", ""),  # the size of the monitored set (74个国控断面) is not part of the indicator
     (r"[,，、的]", ""),
 )
@@ -75,6 +78,11 @@ _REWRITES: tuple[tuple[str, Any], ...] = (
 _KEY_TOKEN = re.compile(r"pm2\.5|pm10|o3|so2|no2|nox|voc|cod|氨氮|总磷|总氮|劣5类|[1-6]类")
 # The monitored network: when both names state one, it must be the same.
 _NETWORK = re.compile(r"国考断面|市考断面|省考断面")
+# The measure a name ends in (a coverage is not a treatment rate, a compliance rate is not a share of
+# good water): when both names end in one, it must be the same.
+_HEAD = re.compile(
+    r"(覆盖|达标|利用|处置|处理|收集|回收|完成|建成|执行|规范化建设|优良)(率|比例)$|(浓度|天数|比例)$"
+)
 
 
 def normalise_indicator(name: str) -> str:
@@ -254,6 +262,9 @@ def match_score(c: TargetView, p: TargetView) -> float:
         return 0.0
     nc, np_ = set(_NETWORK.findall(c.name)), set(_NETWORK.findall(p.name))
     if nc and np_ and nc != np_:
+        return 0.0
+    hc, hp = _HEAD.search(c.name), _HEAD.search(p.name)
+    if hc and hp and hc.group(0) != hp.group(0):
         return 0.0
     if not _scopes_agree(c, p):
         return 0.0
