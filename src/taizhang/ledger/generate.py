@@ -198,13 +198,14 @@ TARGETS: dict[str, tuple[tuple[str, str, str, str, tuple[float, float], tuple[fl
 
 # How a subject's reporters behave: (weight, pace range, months late range, share with no reports).
 BEHAVIOURS = (
-    ("ahead", 0.20, (1.05, 1.3), (0, 0)),
-    ("on_track", 0.35, (0.93, 1.05), (0, 1)),
-    ("lagging", 0.20, (0.72, 0.88), (0, 1)),
-    ("behind", 0.12, (0.45, 0.7), (1, 3)),
-    ("away", 0.05, (-0.4, 0.0), (0, 2)),
+    ("ahead", 0.22, (1.05, 1.3), (0, 0)),
+    ("on_track", 0.42, (0.93, 1.05), (0, 1)),
+    ("lagging", 0.16, (0.72, 0.88), (0, 1)),
+    ("behind", 0.08, (0.45, 0.7), (1, 3)),
+    ("away", 0.04, (-0.4, 0.0), (0, 2)),
     ("silent", 0.08, (0.9, 1.0), (2, 6)),  # reports stopped months ago
 )
+FINISHERS = ("ahead", "on_track", "silent")
 NO_REPORTS = 0.04  # share of subjects that never reported
 REPORTERS = ("张伟", "王芳", "李娜", "刘洋", "陈静", "杨帆", "赵磊", "黄敏", "周杰", "吴霞", "徐刚", "孙丽")
 NARRATIVES = ("按计划推进", "已完成阶段性任务", "正在组织实施", "资金已落实，工程建设中", "受天气影响进度放缓",
@@ -448,11 +449,8 @@ class _Builder:
         for (sec_key, theme), n in zip(subs, per_sub, strict=True):
             for k in range(n):
                 key = sec_key if k == 0 else f"{sec_key}.p{k + 1}"
-                year = rng.choice((2021, 2022, 2023, 2023, 2024, 2024, 2025, 2025, 2025, 2025))
                 explicit = rng.random() < 0.7
-                deadline = dt.date(year, 6, 30) if explicit and rng.random() < 0.2 else dt.date(year, 12, 31)
-                if not explicit:
-                    deadline = dt.date(2025, 12, 31)
+                deadline = self._deadline(issued) if explicit else dt.date(2025, 12, 31)
                 text = rng.choice(TASK_TEXTS[theme]).format(
                     y=deadline.year, n=rng.randint(2, 300), p=rng.choice((80, 85, 90, 95, 98)),
                     q=rng.choice((3, 5, 8, 10, 13.5)))
@@ -469,6 +467,15 @@ class _Builder:
                                   "deadlines": [deadline.isoformat()] if explicit else []})
         return {"title": None, "region": region, "issuer": None, "issued": issued.isoformat(), "status": "final",
                 "period": [2021, 2025], "sections": doc_sections, "tasks": doc_tasks, "targets": []}
+
+    def _deadline(self, issued: dt.date) -> dt.date:
+        """A stated deadline: a year end (sometimes mid-year) of 2021–2025, at least 4 months after issue."""
+        years = [y for y in (2021, 2022, 2023, 2023, 2024, 2024, 2025, 2025, 2025, 2025) if y >= issued.year]
+        year = self.rng.choice(years)
+        deadline = dt.date(year, 6, 30) if self.rng.random() < 0.2 else dt.date(year, 12, 31)
+        while (deadline - issued).days < 120:
+            deadline = dt.date(deadline.year + 1, 12, 31) if deadline.month == 12 else dt.date(deadline.year, 12, 31)
+        return min(deadline, dt.date(2025, 12, 31))
 
     def _pick_lead(self, theme: str, depts: dict[str, list[tuple[int, str]]]) -> str:
         choices = [b for b in THEME_LEADS[theme] if b in depts] or ["生态环境局"]
@@ -525,7 +532,9 @@ class _Builder:
         for sub, count in zip(active, counts, strict=True):
             if count == 0:
                 continue
-            _, _, (p_lo, p_hi), (late_lo, late_hi) = table[rng.choices(names, weights)[0]]
+            behaviour = rng.choices(names, weights)[0]
+            _, _, (p_lo, p_hi), (late_lo, late_hi) = table[behaviour]
+            finishes = behaviour in FINISHERS  # reaches the goal by the deadline
             pace = rng.uniform(p_lo, p_hi)
             late = rng.randint(late_lo, late_hi)
             last = min(as_of, sub.deadline + dt.timedelta(days=60))
@@ -547,6 +556,8 @@ class _Builder:
                     day = day.replace(day=10 + (i // len(months)) % 15)
                 f = min(max((day - sub.start).days / span, 0.0), 1.0)
                 progress = pace * f + rng.gauss(0, 0.03)
+                if finishes and day >= sub.deadline - dt.timedelta(days=31):
+                    progress = max(progress, 1.0) + 0.001
                 row: dict[str, Any] = {
                     "uid": f"gen-{self.seed}-{n}", "department_id": sub.dept_id, "as_of": day,
                     "reporter": rng.choice(REPORTERS), "narrative": rng.choice(NARRATIVES),
