@@ -314,3 +314,20 @@ def test_cli_template_and_import(loaded, ledger_url: str, tmp_path: Path) -> Non
     bad.write_text("a,b\n")
     r = runner.invoke(app, ["report", "import", str(bad), "--db", ledger_url])
     assert r.exit_code == 2 and r.stderr.strip() == f"taizhang: {bad}: not an Excel .xlsx workbook"
+
+
+def test_as_of_may_not_pass_the_templates_reporting_date(loaded, tmp_path: Path) -> None:
+    ledger, dept = loaded
+    path = tmp_path / "t.xlsx"
+    month_end = dt.date.today() + dt.timedelta(days=20)  # a template made ahead for the month's end
+    with ledger.session(write=False) as s:
+        write_template(s, dept, path, as_of=month_end)
+    rows = _rows(path)
+    t1, t2 = _keys(rows, "task")[:2]
+    _fill(path, {(rows[t1], "完成百分比(%)"): 20,
+                 (rows[t2], "完成百分比(%)"): 20, (rows[t2], "截至日期"): month_end + dt.timedelta(days=1)})
+    summary = _import(ledger, path, reporter="周九")
+    assert [(e.row, "future" in e.reason) for e in summary.errors] == [(rows[t2], True)]
+    assert _import(ledger, path, reporter="周九", partial=True).stored == 1
+    with ledger.session(write=False) as s:
+        assert s.scalar(select(ProgressReport.as_of)) == month_end

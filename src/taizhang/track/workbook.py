@@ -19,8 +19,8 @@ import datetime as dt
 import hashlib
 import os
 import re
-import tempfile
 import unicodedata
+import uuid
 import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -261,8 +261,8 @@ def write_template(session: Session, dept: str, path: str | Path, *, as_of: dt.d
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".xlsx.tmp", dir=path.parent)
-    os.close(fd)
+    # Beside the target (same file system, so os.replace is atomic); created by open(), so the umask applies.
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
     try:
         wb.save(tmp)
         os.replace(tmp, path)
@@ -358,7 +358,7 @@ def _parse_number(v: object, what: str, *, percent_format: bool = False) -> Deci
 _DATE_RE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 
 
-def _parse_date(v: object) -> dt.date:
+def _parse_date(v: object, latest: dt.date) -> dt.date:
     from openpyxl.utils.datetime import from_excel
 
     if _blank(v):
@@ -382,7 +382,7 @@ def _parse_date(v: object) -> dt.date:
             raise _RowProblem(f"截至日期: no such date: {s!r}") from None
     if d < MIN_DATE:
         raise _RowProblem(f"截至日期: {d.isoformat()} is before {MIN_DATE.isoformat()}")
-    if d > dt.date.today():
+    if d > latest:
         raise _RowProblem(f"截至日期: {d.isoformat()} is in the future")
     return d
 
@@ -450,7 +450,7 @@ def _check_subject(session: Session, kind: str, ident: int, dept: Department) ->
 
 
 def _parse_row(session: Session, r: int, cells: tuple[Any, ...], where: dict[str, int], dept: Department,
-               reporter: str | None, folder: Path) -> _Parsed | None:
+               reporter: str | None, folder: Path, latest: dt.date) -> _Parsed | None:
     from openpyxl.cell.read_only import EMPTY_CELL
 
     def cell(name: str) -> Any:
@@ -474,7 +474,7 @@ def _parse_row(session: Session, r: int, cells: tuple[Any, ...], where: dict[str
         raise _RowProblem(f"类型/编号 ({_text(cell('类型').value)} {_text(cell('编号').value)}) do not match "
                           f"the key {key} (the locked columns were altered)")
     _check_subject(session, kind, ident, dept)
-    as_of = _parse_date(cell("截至日期").value)
+    as_of = _parse_date(cell("截至日期").value, latest)
     value = _parse_number(value_cell.value, "数值")
     percent = _parse_number(pct_cell.value, "完成百分比(%)", percent_format="%" in (pct_cell.number_format or ""))
     if value is not None and kind == "task":
@@ -531,11 +531,16 @@ def import_workbook(session: Session, path: str | Path, *, partial: bool = False
         raise InputError(path, f"the workbook's department {meta.get('department')!r} is not in this ledger")
     ws = wb[SHEET]
     where = _columns(path, ws)
+    # An as-of date may be in the future only up to the reporting date the template was made for.
+    try:
+        latest = max(dt.date.today(), dt.date.fromisoformat(meta.get("as_of", "")))
+    except ValueError:
+        latest = dt.date.today()
     summary = ImportSummary(str(path), dept.name, partial=partial)
     good: list[_Parsed] = []
     for r, cells in enumerate(ws.iter_rows(min_row=2), start=2):
         try:
-            parsed = _parse_row(session, r, cells, where, dept, reporter, path.parent)
+            parsed = _parse_row(session, r, cells, where, dept, reporter, path.parent, latest)
         except _RowProblem as e:
             summary.errors.append(RowError(r, str(e)))
             continue
