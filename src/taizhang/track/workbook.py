@@ -101,8 +101,7 @@ class _Row:
 def _num(d: Decimal | None) -> str:
     if d is None:
         return ""
-    s = f"{d.normalize():f}"
-    return s
+    return f"{d.normalize():f}"
 
 
 def _goal(t: Target) -> str:
