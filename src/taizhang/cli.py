@@ -24,6 +24,7 @@ def _register() -> None:
     from taizhang.track import workbook_cli  # noqa: F401  (adds `report template/import`)
     from taizhang.track.cli import report_app
     from taizhang.track.oversight_cli import assess, case_app
+    from taizhang.web.cli import serve, user_app
 
     app.command("extract")(extract)
     app.add_typer(standards_app, name="standards")
@@ -33,6 +34,8 @@ def _register() -> None:
     app.add_typer(report_app, name="report")
     app.add_typer(case_app, name="case")
     app.command("assess")(assess)
+    app.command("serve")(serve)
+    app.add_typer(user_app, name="user")
 
 
 _register()

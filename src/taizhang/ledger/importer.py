@@ -84,11 +84,16 @@ def target_keys(targets: list[dict[str, Any]]) -> list[str]:
 
 
 def import_plan(
-    session: Session, doc: PlanDoc, *, source: str, cites: list[str] | None = None
+    session: Session, doc: PlanDoc, *, source: str, cites: list[str] | None = None,
+    extra: dict[str, Any] | None = None,
 ) -> ImportResult:
+    """Import one plan; `extra` fields (e.g. the corrections made on the web preview) are kept in the
+    version's plan.json."""
     content = doc.to_dict()
     if cites:
         content["cites"] = list(cites)
+    if extra:
+        content.update(extra)
     digest = checksum(content)
     key = plan_key(doc, source)
 

@@ -1,0 +1,316 @@
+"""/api/v1: the ledger as JSON for scripts and other platforms (token auth: `Authorization: Bearer …`).
+
+Reads need any signed-in role but public; writes follow the same rules as the pages (a department
+user writes only its own department's reports and cases; acceptance and return are the bureau's).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi.security import HTTPBearer
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from taizhang.ledger.models import Case, Department, Plan, ProgressReport, Score, Target, Task
+from taizhang.web.deps import Viewer, db, reader, writer
+
+bearer = HTTPBearer(auto_error=False, description="An API token from `taizhang user token NAME`.")
+router = APIRouter(prefix="/api/v1", tags=["ledger"], dependencies=[Depends(bearer)])
+PAGE = Annotated[int, Query(ge=1, le=1000)]
+OFFSET = Annotated[int, Query(ge=0, le=10_000_000)]
+DbId = Annotated[int, Field(ge=1, le=2**31 - 1)]
+
+
+class PlanOut(BaseModel):
+    id: int
+    key: str
+    title: str | None
+    region: str | None
+    issuer: str | None
+    period: list[int] | None
+    versions: list[dict[str, object]]
+
+
+class AssignmentOut(BaseModel):
+    department_id: int
+    department: str
+    role: Literal["lead", "support", "implementer"]
+
+
+class TaskOut(BaseModel):
+    id: int
+    plan_id: int
+    key: str
+    section: str | None
+    text: str
+    deadline: dt.date | None
+    deadline_defaulted: bool
+    assignments: list[AssignmentOut]
+
+
+class TargetOut(BaseModel):
+    id: int
+    plan_id: int
+    task_id: int | None
+    indicator: str
+    scope: str | None
+    op: str
+    value: float
+    unit: str | None
+    kind: str
+    baseline_year: int | None
+    deadline: dt.date | None
+    deadline_defaulted: bool
+    series: str | None
+
+
+class ReportIn(BaseModel):
+    task_id: DbId | None = None
+    target_id: DbId | None = None
+    as_of: dt.date
+    value: float | None = Field(default=None, allow_inf_nan=False, ge=-1e12, le=1e12)
+    percent: float | None = Field(default=None, ge=0, le=100, allow_inf_nan=False)
+    narrative: str = Field(default="", max_length=10000)
+    uid: str | None = Field(default=None, min_length=1, max_length=64)
+
+
+class ReportOut(BaseModel):
+    id: int
+    uid: str
+    task_id: int | None
+    target_id: int | None
+    department_id: int | None
+    as_of: dt.date
+    value: float | None
+    percent: float | None
+    narrative: str
+    reporter: str
+    evidence: list[dict[str, object]]
+    created: bool = False
+
+
+class WarningOut(BaseModel):
+    subject_type: str
+    subject_id: int
+    plan_id: int
+    label: str
+    lead: list[int]
+    deadline: dt.date | None
+    expected: float | None
+    actual: float | None
+    gap: float | None
+    status: str
+    colour: str | None
+    reasons: list[str]
+
+
+class CaseOut(BaseModel):
+    id: int
+    subject_type: str
+    subject_id: int
+    department_id: int | None
+    title: str
+    state: str
+    opened_on: dt.date
+    due: dt.date
+    closed_on: dt.date | None
+    events: list[dict[str, object]]
+
+
+class AdvanceIn(BaseModel):
+    to: Literal["rectifying", "pending_acceptance", "closed", "returned"]
+    reason: str = Field(default="", max_length=5000)
+    on: dt.date | None = None
+
+
+class ScoreOut(BaseModel):
+    year: int
+    department_id: int
+    department: str
+    total: float
+    vetoed: bool
+    breakdown: list[dict[str, object]]
+
+
+def _plan(p: Plan) -> PlanOut:
+    return PlanOut(id=p.id, key=p.key, title=p.title, region=p.region, issuer=p.issuer,
+                   period=[p.period_start, p.period_end] if p.period_start else None,
+                   versions=[{"number": v.number, "status": v.status, "source": v.source,
+                              "imported_at": v.imported_at.isoformat()} for v in p.versions])
+
+
+def _task(t: Task) -> TaskOut:
+    return TaskOut(id=t.id, plan_id=t.plan_id, key=t.key, section=t.section_key, text=t.text, deadline=t.deadline,
+                   deadline_defaulted=t.deadline_defaulted,
+                   assignments=[AssignmentOut(department_id=a.department_id, department=a.department.name,
+                                              role=a.role) for a in t.assignments])  # type: ignore[arg-type]
+
+
+def _target(t: Target) -> TargetOut:
+    return TargetOut(id=t.id, plan_id=t.plan_id, task_id=t.task_id, indicator=t.indicator, scope=t.scope, op=t.op,
+                     value=float(t.value), unit=t.unit, kind=t.kind, baseline_year=t.baseline_year,
+                     deadline=t.deadline, deadline_defaulted=t.deadline_defaulted, series=t.series)
+
+
+def _report(r: ProgressReport, created: bool = False) -> ReportOut:
+    return ReportOut(id=r.id, uid=r.uid, task_id=r.task_id, target_id=r.target_id, department_id=r.department_id,
+                     as_of=r.as_of, value=float(r.value) if r.value is not None else None,
+                     percent=float(r.percent) if r.percent is not None else None, narrative=r.narrative,
+                     reporter=r.reporter, created=created,
+                     evidence=[{"id": e.id, "filename": e.filename, "sha256": e.sha256, "size": e.size}
+                               for e in r.evidence])
+
+
+def _case(c: Case) -> CaseOut:
+    return CaseOut(id=c.id, subject_type=c.subject_type, subject_id=c.subject_id, department_id=c.department_id,
+                   title=c.title, state=c.state, opened_on=c.opened_on, due=c.due, closed_on=c.closed_on,
+                   events=[{"from": e.from_state, "to": e.to_state, "actor": e.actor, "on": e.on.isoformat(),
+                            "reason": e.reason} for e in c.events])
+
+
+def _404(what: str) -> HTTPException:
+    return HTTPException(status_code=404, detail=f"no such {what}")
+
+
+@router.get("/plans", response_model=list[PlanOut])
+def list_plans(v: Viewer = Depends(reader), s: Session = Depends(db)) -> list[PlanOut]:
+    return [_plan(p) for p in s.scalars(select(Plan).order_by(Plan.id))]
+
+
+@router.get("/plans/{plan_id}", response_model=PlanOut, responses={404: {"description": "not found"}})
+def get_plan(plan_id: int, v: Viewer = Depends(reader), s: Session = Depends(db)) -> PlanOut:
+    p = s.get(Plan, plan_id) if 0 < plan_id < 2**31 else None
+    if p is None:
+        raise _404("plan")
+    return _plan(p)
+
+
+@router.get("/tasks", response_model=list[TaskOut])
+def list_tasks(plan_id: int | None = None, limit: PAGE = 200, offset: OFFSET = 0,
+               v: Viewer = Depends(reader), s: Session = Depends(db)) -> list[TaskOut]:
+    q = select(Task).where(~Task.removed).order_by(Task.id).limit(limit).offset(offset)
+    if plan_id is not None:
+        q = q.where(Task.plan_id == plan_id)
+    return [_task(t) for t in s.scalars(q)]
+
+
+@router.get("/tasks/{task_id}", response_model=TaskOut, responses={404: {"description": "not found"}})
+def get_task(task_id: int, v: Viewer = Depends(reader), s: Session = Depends(db)) -> TaskOut:
+    t = s.get(Task, task_id) if 0 < task_id < 2**31 else None
+    if t is None:
+        raise _404("task")
+    return _task(t)
+
+
+@router.get("/targets", response_model=list[TargetOut])
+def list_targets(plan_id: int | None = None, limit: PAGE = 200, offset: OFFSET = 0,
+                 v: Viewer = Depends(reader), s: Session = Depends(db)) -> list[TargetOut]:
+    q = select(Target).where(~Target.removed).order_by(Target.id).limit(limit).offset(offset)
+    if plan_id is not None:
+        q = q.where(Target.plan_id == plan_id)
+    return [_target(t) for t in s.scalars(q)]
+
+
+@router.get("/targets/{target_id}", response_model=TargetOut, responses={404: {"description": "not found"}})
+def get_target(target_id: int, v: Viewer = Depends(reader), s: Session = Depends(db)) -> TargetOut:
+    t = s.get(Target, target_id) if 0 < target_id < 2**31 else None
+    if t is None:
+        raise _404("target")
+    return _target(t)
+
+
+@router.get("/reports", response_model=list[ReportOut])
+def list_reports(task_id: int | None = None, target_id: int | None = None, limit: PAGE = 200, offset: OFFSET = 0,
+                 v: Viewer = Depends(reader), s: Session = Depends(db)) -> list[ReportOut]:
+    q = select(ProgressReport).order_by(ProgressReport.id).limit(limit).offset(offset)
+    if task_id is not None:
+        q = q.where(ProgressReport.task_id == task_id)
+    if target_id is not None:
+        q = q.where(ProgressReport.target_id == target_id)
+    return [_report(r) for r in s.scalars(q)]
+
+
+@router.post("/reports", response_model=ReportOut, status_code=201,
+             responses={403: {"description": "not your department"}, 404: {"description": "no such subject"},
+                        422: {"description": "invalid report"}})
+def create_report(body: ReportIn, v: Viewer = Depends(writer), s: Session = Depends(db)) -> ReportOut:
+    from taizhang.track.reports import add_report
+
+    if (body.task_id is None) == (body.target_id is None):
+        raise HTTPException(status_code=422, detail="give exactly one of task_id and target_id")
+    task: Task | None
+    if body.task_id is not None:
+        task = s.get(Task, body.task_id)
+    else:
+        t = s.get(Target, body.target_id)
+        if t is None:
+            raise _404("target")
+        task = s.get(Task, t.task_id) if t.task_id else None
+    if task is None:
+        raise _404("task")
+    depts = [a.department_id for a in task.assignments]
+    if v.role != "admin" and not any(v.can_write_for(d) for d in depts):
+        raise HTTPException(status_code=403, detail="only the departments assigned to the task may report on it")
+    dept = v.user.department_id if v.user and v.role == "department" else next(
+        (a.department_id for a in task.assignments if a.role == "lead"), None)
+    r, created = add_report(s, task_id=body.task_id, target_id=body.target_id, as_of=body.as_of,
+                            value=body.value, percent=body.percent, narrative=body.narrative,
+                            reporter=v.user.username if v.user else "api", department_id=dept, uid=body.uid)
+    return _report(r, created)
+
+
+@router.get("/warnings", response_model=list[WarningOut])
+def list_warnings(as_of: dt.date | None = None, colour: Literal["red", "yellow", "white"] | None = None,
+                  v: Viewer = Depends(reader), s: Session = Depends(db)) -> list[WarningOut]:
+    from taizhang.track.evaluate import evaluate
+
+    day = as_of or dt.date.today()
+    if not dt.date(1900, 1, 1) <= day <= dt.date(2200, 12, 31):
+        raise HTTPException(status_code=422, detail="as_of out of range")
+    evs = [e for e in evaluate(s, day) if e.colour and (colour is None or e.colour == colour)]
+    evs.sort(key=lambda e: (-e.rank, -(e.gap or 0)))
+    return [WarningOut(**{k: getattr(e, k) for k in WarningOut.model_fields}) for e in evs]
+
+
+@router.get("/cases", response_model=list[CaseOut])
+def list_cases(state: str | None = None, v: Viewer = Depends(reader), s: Session = Depends(db)) -> list[CaseOut]:
+    q = select(Case).order_by(Case.id)
+    if state is not None:
+        q = q.where(Case.state == state)
+    return [_case(c) for c in s.scalars(q)]
+
+
+@router.post("/cases/{case_id}/advance", response_model=CaseOut,
+             responses={403: {"description": "not allowed"}, 404: {"description": "no such case"},
+                        422: {"description": "invalid step"}})
+def advance_case(case_id: int, body: AdvanceIn, v: Viewer = Depends(writer), s: Session = Depends(db)) -> CaseOut:
+    from taizhang.errors import InputError
+    from taizhang.track.cases import BUREAU_ONLY, advance
+
+    c = s.get(Case, case_id) if 0 < case_id < 2**31 else None
+    if c is None:
+        raise _404("case")
+    if not v.can_write_for(c.department_id):
+        raise HTTPException(status_code=403, detail="not your department's case")
+    if (c.state, body.to) in BUREAU_ONLY and v.role != "admin":
+        raise HTTPException(status_code=403, detail="acceptance and return are the bureau's")
+    try:
+        c = advance(s, case_id, body.to, actor=v.user.username if v.user else "api", reason=body.reason,
+                    on=body.on or dt.date.today())
+    except InputError as e:
+        raise HTTPException(status_code=422, detail=e.line()) from None
+    return _case(c)
+
+
+@router.get("/scores", response_model=list[ScoreOut])
+def list_scores(year: int | None = None, v: Viewer = Depends(reader), s: Session = Depends(db)) -> list[ScoreOut]:
+    q = select(Score).order_by(Score.year, Score.total.desc())
+    if year is not None:
+        q = q.where(Score.year == year)
+    names = dict(s.execute(select(Department.id, Department.name)).all())
+    return [ScoreOut(year=x.year, department_id=x.department_id, department=names.get(x.department_id, ""),
+                     total=float(x.total), vetoed=x.vetoed, breakdown=x.breakdown) for x in s.scalars(q)]

@@ -1,0 +1,77 @@
+"""The FastAPI application: HTML pages (Jinja2 + htmx + ECharts) and the /api/v1 JSON API on one ledger."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from taizhang.errors import InputError
+from taizhang.ledger.db import Ledger
+
+HERE = Path(__file__).parent
+templates = Jinja2Templates(directory=str(HERE / "templates"))
+
+
+def vendor_dir() -> Path | None:
+    """node_modules installed by `npm ci` at set-up time (ECharts, htmx): beside the repo's package.json."""
+    for base in (Path.cwd(), *HERE.parents):
+        nm = base / "node_modules"
+        if (nm / "echarts").is_dir():
+            return nm
+    return None
+
+
+class NotSignedIn(Exception):
+    pass
+
+
+class Forbidden(Exception):
+    pass
+
+
+def create_app(ledger: Ledger) -> FastAPI:
+    from taizhang.web import api, pages
+
+    app = FastAPI(
+        title="taizhang 台账 API",
+        version="1",
+        description="Plans, tasks, targets, progress reports, warnings, cases and scores of the ledger.",
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/openapi.json",
+    )
+    app.state.ledger = ledger
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    nm = vendor_dir()
+    if nm is not None:
+        app.mount("/vendor/echarts", StaticFiles(directory=str(nm / "echarts" / "dist")), name="echarts")
+        app.mount("/vendor/htmx", StaticFiles(directory=str(nm / "htmx.org" / "dist")), name="htmx")
+
+    @app.exception_handler(NotSignedIn)
+    async def _login(request: Request, exc: NotSignedIn):  # type: ignore[no-untyped-def]
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": "authentication required"}, status_code=401)
+        return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+
+    @app.exception_handler(Forbidden)
+    async def _forbidden(request: Request, exc: Forbidden):  # type: ignore[no-untyped-def]
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": str(exc) or "forbidden"}, status_code=403)
+        return HTMLResponse(templates.get_template("error.html").render(
+            request=request, user=None, title="无权访问", message=str(exc) or "您没有访问此页面的权限。"),
+            status_code=403)
+
+    @app.exception_handler(InputError)
+    async def _bad_input(request: Request, exc: InputError):  # type: ignore[no-untyped-def]
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": exc.line()}, status_code=422)
+        return HTMLResponse(templates.get_template("error.html").render(
+            request=request, user=None, title="输入有误", message=exc.line()), status_code=422)
+
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    return app

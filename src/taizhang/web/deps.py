@@ -1,0 +1,92 @@
+"""Request dependencies: one database transaction per request, the signed-in user, role checks, CSRF."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from taizhang.ledger.models import User, UserSession
+from taizhang.web import auth
+from taizhang.web.app import Forbidden, NotSignedIn
+
+READ_ROLES = ("admin", "department", "leader")
+
+
+def db(request: Request) -> Iterator[Session]:
+    """The request's transaction: reads take no write lock; a failed write stores nothing."""
+    write = request.method not in ("GET", "HEAD", "OPTIONS")
+    with request.app.state.ledger.session("web", write=write) as s:
+        yield s
+
+
+@dataclass
+class Viewer:
+    user: User | None
+    web_session: UserSession | None
+
+    @property
+    def role(self) -> str:
+        return self.user.role if self.user else "anonymous"
+
+    @property
+    def csrf(self) -> str:
+        return self.web_session.csrf if self.web_session else ""
+
+    def can_write_for(self, department_id: int | None) -> bool:
+        """Admins write for anyone; a department user only for its own department."""
+        if self.user is None:
+            return False
+        if self.user.role == "admin":
+            return True
+        return self.user.role == "department" and department_id is not None \
+            and department_id == self.user.department_id
+
+
+def viewer(request: Request, s: Session = Depends(db)) -> Viewer:
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        user = auth.token_user(s, header[7:].strip())
+        if user is None:
+            raise NotSignedIn()
+        s.info["actor"] = user.username
+        return Viewer(user, None)
+    found = auth.session_user(s, request.cookies.get(auth.SESSION_COOKIE))
+    if found is None:
+        return Viewer(None, None)
+    s.info["actor"] = found[0].username
+    return Viewer(found[0], found[1])
+
+
+def reader(v: Viewer = Depends(viewer)) -> Viewer:
+    """Bureau, department users and leaders read everything; the public only /public."""
+    if v.user is None:
+        raise NotSignedIn()
+    if v.role not in READ_ROLES:
+        raise Forbidden("公众账号只能查看信息公开页面。")
+    return v
+
+
+def admin(v: Viewer = Depends(reader)) -> Viewer:
+    if v.role != "admin":
+        raise Forbidden("此操作仅限牵头单位管理员。")
+    return v
+
+
+def writer(v: Viewer = Depends(reader)) -> Viewer:
+    """Admins and department users may write (what exactly is checked per object)."""
+    if v.role not in ("admin", "department"):
+        raise Forbidden("领导账号为只读。")
+    return v
+
+
+async def check_csrf(request: Request, v: Viewer = Depends(viewer)) -> None:
+    """Every form POST from a browser session must carry the session's CSRF token."""
+    if v.web_session is None:  # token-authenticated API calls carry no cookie, so no CSRF risk
+        return
+    form = await request.form()
+    given = form.get("csrf") or request.headers.get("x-csrf-token")
+    if not auth.csrf_ok(v.web_session.csrf, str(given) if given else None):
+        raise Forbidden("表单已过期或来源不明（CSRF 校验失败），请刷新页面后重试。")
