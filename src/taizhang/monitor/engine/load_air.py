@@ -151,7 +151,7 @@ def parse_values(raw: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     n = len(raw)
     flags = np.zeros(n, dtype=np.int8)
     if pd.api.types.is_numeric_dtype(raw.dtype):
-        values = raw.to_numpy(dtype=np.float64, na_value=np.nan)
+        values = raw.to_numpy(dtype=np.float64, na_value=np.nan, copy=True)  # Arrow-backed: read-only
         flags[np.isnan(values)] = Flag.MISSING
     else:
         text = raw.astype("string").str.strip()
