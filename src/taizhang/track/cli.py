@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import sys
+from bisect import bisect_left
 from collections import defaultdict
 from pathlib import Path
 from typing import Annotated, Any
@@ -24,6 +26,7 @@ report_app = typer.Typer(help="Progress reports: add, bind targets to indicator 
 AsOfOption = Annotated[str | None, typer.Option("--as-of", help="Date (YYYY-MM-DD); default today.")]
 NO_LEAD = "（未明确牵头部门）"
 COLOUR_ORDER = {"red": 0, "yellow": 1, "white": 2, None: 3}
+SUBJECT_WIDTH = 44
 
 
 def parse_date(s: str | None, what: str = "--as-of") -> dt.date:
@@ -36,26 +39,26 @@ def parse_date(s: str | None, what: str = "--as-of") -> dt.date:
 
 
 # ---------------------------------------------------------------------------------------- status
+#: East Asian wide and fullwidth characters (two terminal columns each).
+_WIDE = re.compile("[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf"
+                   "\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]")
+
+
 def _width(s: str) -> int:
-    return sum(2 if ord(c) >= 0x1100 else 1 for c in s)
+    return len(s) if s.isascii() else len(s) + len(_WIDE.findall(s))
 
 
-def _pad(s: str, w: int) -> str:
-    return s + " " * max(0, w - _width(s))
-
-
-def _clip(s: str, w: int) -> str:
-    """`s` cut to display width `w` (CJK characters take two columns)."""
-    if _width(s) <= w:
-        return s
-    out, used = [], 0
-    for c in s:
-        cw = 2 if ord(c) >= 0x1100 else 1
-        if used + cw > w - 1:
-            break
-        out.append(c)
-        used += cw
-    return "".join(out) + "…"
+def _fit(s: str, w: int) -> str:
+    """`s` cut (with …) or padded to exactly display width `w`."""
+    width = _width(s)
+    if width > w:
+        wide = [m.start() for m in _WIDE.finditer(s, 0, w)]
+        k = min(len(s), w - 1)
+        while k + bisect_left(wide, k) > w - 1:
+            k -= 1
+        s = s[:k] + "…"
+        width = k + bisect_left(wide, k) + 1
+    return s + " " * (w - width)
 
 
 def _num(x: float | None) -> str:
@@ -78,25 +81,24 @@ def supervision_list(evals: list[Any], dept_names: dict[int, str], plan_names: d
         return (COLOUR_ORDER[e.colour], -(e.gap if e.gap is not None else -1e9), e.deadline or dt.date.max,
                 e.plan_id, e.subject_type, e.subject_id)
 
-    head = ("colour", "status", "plan", "subject", "deadline", "exp%", "act%", "gap", "last report", "reasons")
-    widths = (6, 8, 5, 44, 10, 6, 6, 6, 11)
+    head = "  ".join(("colour", "status  ", "plan ", _fit("subject", SUBJECT_WIDTH), "deadline  ", "  exp%",
+                      "  act%", "   gap", "last report", "reasons"))
     out: list[str] = []
     for name in sorted(groups, key=weight):
         rows = sorted(groups[name], key=row_key)
         tally = " · ".join(f"{c} {n}" for c in ("red", "yellow", "white")
                            if (n := sum(1 for e in rows if e.colour == c)))
         out.append(f"{name}  ({len(rows)}{'; ' + tally if tally else ''})")
-        out.append("  " + "  ".join(_pad(h, w) for h, w in zip(head, widths, strict=False)) + "  " + head[-1])
+        out.append("  " + head)
         for e in rows:
-            cells = (
-                e.colour or "-", e.status, f"P{e.plan_id}", f"{'目标' if e.subject_type == 'target' else '任务'}"
-                f"{e.subject_id} {e.label}", e.deadline.isoformat() if e.deadline else "-",
-                _num(e.expected), _num(e.actual), _num(e.gap),
-                e.last_report.isoformat() if e.last_report else "-",
+            kind = "目标" if e.subject_type == "target" else "任务"
+            deadline = e.deadline.isoformat() if e.deadline else "-"
+            last = e.last_report.isoformat() if e.last_report else "-"
+            out.append(
+                f"  {e.colour or '-':<6}  {e.status:<8}  {'P' + str(e.plan_id):<5}  "
+                f"{_fit(f'{kind}{e.subject_id} {e.label}', SUBJECT_WIDTH)}  {deadline:<10}  {_num(e.expected):>6}  "
+                f"{_num(e.actual):>6}  {_num(e.gap):>6}  {last:<11}  {'；'.join(e.reasons)}"
             )
-            line = "  ".join(c.rjust(w) if 5 <= i <= 7 else _pad(_clip(c, w), w)
-                             for i, (c, w) in enumerate(zip(cells, widths, strict=True)))
-            out.append(f"  {line}  {'；'.join(e.reasons)}")
         out.append("")
     if plan_names:
         out.append("plans: " + "; ".join(f"P{pid} {plan_names[pid]}" for pid in sorted(plan_names)))
@@ -127,7 +129,7 @@ def status(
     lg = open_db(db)
     with lg.session(write=False) as s:
         plan_id = find_plan(s, plan).id if plan else None
-        evals = evaluate(s, day, rules=rule_set, dept=dept, plan_id=plan_id)
+        evals = evaluate(s, day, rules=rule_set, dept=dept, plan_id=plan_id, with_forecast=as_json)
         if not show_all:
             evals = [e for e in evals if e.colour]
         if as_json:
