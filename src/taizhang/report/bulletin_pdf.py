@@ -1,0 +1,116 @@
+"""The bulletin as PDF (ReportLab), with a subset of Noto Sans CJK SC embedded (see fonts.py)."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import tempfile
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import cm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import Image as RLImage
+from reportlab.platypus import Paragraph as RLParagraph
+from reportlab.platypus import SimpleDocTemplate, Spacer, TableStyle
+from reportlab.platypus import Table as RLTable
+
+from taizhang.report.bulletin import Bulletin
+from taizhang.report.layout import Document, Heading, Image, Paragraph, Table, compose, write_atomic
+
+SHADES = {"red": colors.HexColor("#F8D0D0"), "yellow": colors.HexColor("#FFF1C2")}
+MARGIN = 2.0 * cm
+
+
+def _register(path: Path) -> str:
+    """Register a font file with ReportLab under a name unique to its contents."""
+    data = path.read_bytes()
+    name = "TZCJK-" + hashlib.sha256(data).hexdigest()[:12]
+    if name not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont(name, io.BytesIO(data)))
+    return name
+
+
+def _styles(regular: str, bold: str) -> dict[str, ParagraphStyle]:
+    base = {"fontName": regular, "wordWrap": "CJK"}
+    return {
+        "title": ParagraphStyle("title", **{**base, "fontName": bold}, fontSize=20, leading=28, alignment=TA_CENTER,
+                                textColor=colors.HexColor("#C00000"), spaceAfter=6),
+        "h1": ParagraphStyle("h1", **{**base, "fontName": bold}, fontSize=14, leading=20, spaceBefore=10,
+                             spaceAfter=4),
+        "body": ParagraphStyle("body", **base, fontSize=11, leading=18, firstLineIndent=22, alignment=TA_JUSTIFY),
+        "center": ParagraphStyle("center", **base, fontSize=11, leading=18, alignment=TA_CENTER),
+        "cell": ParagraphStyle("cell", **base, fontSize=7.5, leading=10),
+        "head": ParagraphStyle("head", **{**base, "fontName": bold}, fontSize=7.5, leading=10),
+        "caption": ParagraphStyle("caption", **base, fontSize=9, leading=12, alignment=TA_CENTER, spaceAfter=8),
+    }
+
+
+def _table(t: Table, st: dict[str, ParagraphStyle], width: float) -> RLTable:
+    widths = [width * w / sum(t.widths) for w in t.widths]
+    data = [[RLParagraph(escape(h), st["head"]) for h in t.header]]
+    data += [[RLParagraph(escape(c), st["cell"]) for c in row] for row in t.rows]
+    table = RLTable(data, colWidths=widths, repeatRows=1)
+    style = [
+        ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#808080")),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#D9E2F3")),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 2),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+    ]
+    for i, colour in enumerate(t.colours, 1):
+        if colour in SHADES:
+            style.append(("BACKGROUND", (0, i), (0, i), SHADES[colour]))
+    table.setStyle(TableStyle(style))
+    return table
+
+
+def _image(block: Image, width: float) -> RLImage:
+    from PIL import Image as PILImage
+
+    with PILImage.open(io.BytesIO(block.png)) as im:
+        w, h = im.size
+    draw_w = min(width, block.width_cm * cm)
+    return RLImage(io.BytesIO(block.png), width=draw_w, height=draw_w * h / w)
+
+
+def render_pdf(doc: Document) -> bytes:
+    regular, bold = _register(doc.font_regular), _register(doc.font_bold)
+    st = _styles(regular, bold)
+    buf = io.BytesIO()
+    title = next((b.text for b in doc.blocks if isinstance(b, Heading) and b.level == 0), "")
+    pdf = SimpleDocTemplate(buf, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
+                            bottomMargin=MARGIN, title=title, author="taizhang", invariant=1)
+    width = A4[0] - 2 * MARGIN
+    story: list = []  # type: ignore[type-arg]
+    for block in doc.blocks:
+        if isinstance(block, Heading):
+            story.append(RLParagraph(escape(block.text), st["title" if block.level == 0 else "h1"]))
+        elif isinstance(block, Paragraph):
+            story.append(RLParagraph(escape(block.text), st["center" if block.align == "center" else "body"]))
+        elif isinstance(block, Table):
+            story.append(_table(block, st, width))
+            story.append(Spacer(1, 6))
+        elif isinstance(block, Image):
+            story.append(_image(block, width))
+            story.append(RLParagraph(escape(block.caption), st["caption"]))
+
+    def page_number(canvas, _doc) -> None:  # type: ignore[no-untyped-def]
+        canvas.setFont(regular, 8)
+        canvas.drawCentredString(A4[0] / 2, 1.2 * cm, f"— {canvas.getPageNumber()} —")
+
+    pdf.build(story, onFirstPage=page_number, onLaterPages=page_number)
+    return buf.getvalue()
+
+
+def write_pdf(bulletin: Bulletin, out: Path) -> Path:
+    """Write the bulletin as PDF to `out` (atomically)."""
+    with tempfile.TemporaryDirectory(prefix="taizhang-bulletin-") as tmp:
+        data = render_pdf(compose(bulletin, Path(tmp)))
+    write_atomic(out, data)
+    return out
