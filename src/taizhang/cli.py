@@ -22,7 +22,7 @@ def _register() -> None:
     from taizhang.monitor.cli import monitor_app, standards_app
     from taizhang.plan.cli import extract
     from taizhang.track import workbook_cli  # noqa: F401  (adds `report template/import`)
-    from taizhang.track.cli import report_app
+    from taizhang.track.cli import report_app, status
     from taizhang.track.oversight_cli import assess, case_app
     from taizhang.web.cli import serve, user_app
 
@@ -31,6 +31,7 @@ def _register() -> None:
     app.add_typer(monitor_app, name="monitor")
     app.add_typer(ledger_app, name="ledger")
     app.add_typer(dept_app, name="dept")
+    app.command("status")(status)
     app.add_typer(report_app, name="report")
     app.add_typer(case_app, name="case")
     app.command("assess")(assess)

@@ -311,11 +311,10 @@ async def submit_report(
     if task is None:
         raise InputError("subject", "no such task or target")
     depts = [a.department_id for a in task.assignments]
-    mine = [d for d in depts if v.can_write_for(d)]
-    if not mine:
+    if v.role != "admin" and not any(v.can_write_for(d) for d in depts):
         raise Forbidden("只能填报本部门承担的任务。")
-    dept_id = v.user.department_id if v.role == "department" else (
-        next((a.department_id for a in task.assignments if a.role == "lead"), mine[0]))
+    dept_id = v.user.department_id if v.role == "department" and v.user else (
+        next((a.department_id for a in task.assignments if a.role == "lead"), depts[0] if depts else None))
     try:
         day = dt.date.fromisoformat(as_of)
     except ValueError:
