@@ -155,7 +155,9 @@ def judge(s: Subject, d: dt.date, rules: Rules) -> Judgement:
     elif n:
         current = pts[n - 1][1]
         expected, actual, meets = _progress(s, pts[0][1], current, f)
-        done = meets and (s.kind != "level" or s.deadline is None or d >= s.deadline)
+        # an amount achieved is done once reached; a level or a ceiling (零增长) must hold to the deadline
+        holds = s.kind == "level" or s.op in ("<=", "<")
+        done = meets and (not holds or s.deadline is None or d >= s.deadline)
     else:
         expected = None if f is None else 100.0 * f
         done = False
