@@ -7,6 +7,7 @@ unchanged. Timed, each the median of --runs runs:
 - evaluate: `taizhang.track.evaluate.evaluate(session, as_of)` in process, over the whole ledger;
 - status CLI: `taizhang status --db FILE --as-of DATE --json --all` end to end (a fresh process: imports,
   opening the database, evaluation, JSON to a pipe);
+- CLI start-up: `taizhang --help` (the fixed cost in the CLI figure);
 - import: `taizhang ledger import` of the five seed plans (../shared/seeds) into a fresh SQLite file,
   and the same import again, which must change nothing (every plan "unchanged", same row counts).
 
@@ -121,6 +122,14 @@ def bench_cli(db: Path, as_of: dt.date, runs: int) -> dict[str, object]:
     return {"median": statistics.median(times), "times": times, "n": n, "rss": peak_rss_mb(resource.RUSAGE_CHILDREN)}
 
 
+def bench_startup(runs: int) -> float:
+    """Median wall time of `taizhang --help`: the CLI's fixed cost (interpreter, imports)."""
+    def once() -> None:
+        subprocess.run([*TAIZHANG, "--help"], capture_output=True, check=True)
+
+    return median_time(once, runs)[0]
+
+
 def _row_counts(db: Path) -> dict[str, int]:
     import sqlite3
 
@@ -178,6 +187,7 @@ def main() -> None:
 
     ev = bench_evaluate(db, as_of, args.runs)
     cli = bench_cli(db, as_of, args.runs)
+    startup = bench_startup(args.runs)
     imp = bench_import(args.seeds)
 
     def verdict(t: float) -> str:
@@ -193,6 +203,7 @@ def main() -> None:
     else:
         rows.append(("status: `taizhang status --json` CLI", cli["median"], f"≤ {GOAL_S:.0f} s",
                      verdict(cli["median"])))
+    rows.append(("  of which CLI start-up (`taizhang --help`)", startup, "", ""))
     if "error" in imp:
         print(f"!! {imp['error']}")
     else:
