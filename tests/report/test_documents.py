@@ -1,0 +1,131 @@
+"""The bulletin as Word and PDF: the content is there, the images are PNG, and the PDF's Chinese text
+is real characters drawn with an embedded CJK font (not boxes)."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from taizhang.report.bulletin import Bulletin, build_bulletin
+
+TITLE = "污染防治攻坚战调度通报"
+
+
+@pytest.fixture
+def bulletin(ledger, small) -> Bulletin:  # type: ignore[no-untyped-def]
+    with ledger.session(write=False) as s:
+        return build_bulletin(s, "2024-05", small.evaluations)
+
+
+def test_docx_has_lists_tables_and_images(bulletin: Bulletin, tmp_path: Path) -> None:
+    from docx import Document
+
+    from taizhang.report.bulletin_docx import write_docx
+
+    (tmp_path / "out").mkdir()
+    out = write_docx(bulletin, tmp_path / "out" / "通报.docx")
+    assert [p.name for p in (tmp_path / "out").iterdir()] == ["通报.docx"]  # no temporary file left
+    doc = Document(str(out))
+    text = [p.text for p in doc.paragraphs]
+    assert text[0] == TITLE
+    assert "2024年第5期" in text[1] and "2024年5月31日" in text[1]
+    assert any("红色预警2项（任务1项、指标1项），黄色预警1项" in t for t in text)
+    assert any("整改时序进度达标率100.0%（2/2）" in t for t in text)
+    red, yellow, depts = doc.tables
+    assert [c.text for c in red.rows[0].cells][:4] == ["序号", "类别", "方案", "事项"]
+    assert [[c.text for c in r.cells][3] for r in red.rows[1:]] == [
+        "推进燃煤锅炉淘汰", "全县细颗粒物(PM2.5)年平均浓度 <= 35μg/m³"]
+    assert [c.text for c in red.rows[1].cells][4:8] == ["县生态环境局", "2024-06-30", "90.0%", "20.0%"]
+    assert [[c.text for c in r.cells][3] for r in yellow.rows[1:]] == ["加强扬尘管控"]
+    assert [[c.text for c in r.cells][1] for r in depts.rows[1:]] == [
+        "县生态环境局", "县住房城乡建设局", "县农业农村局"]
+    assert len(doc.inline_shapes) == 2
+    images = [p for p in doc.part.package.parts if p.content_type == "image/png"]
+    assert len(images) == 2 and all(p.blob[:8] == b"\x89PNG\r\n\x1a\n" for p in images)
+
+
+def _font_objects(pdf):  # type: ignore[no-untyped-def]
+    from pdfminer.pdftypes import resolve1
+
+    fonts = {}
+    for page in pdf.pages:
+        for _, ref in (resolve1(page.page_obj.resources.get("Font")) or {}).items():
+            f = resolve1(ref)
+            fonts[resolve1(f["BaseFont"]).name] = f
+    return fonts
+
+
+def test_pdf_has_real_chinese_text_in_an_embedded_font(bulletin: Bulletin, tmp_path: Path) -> None:
+    import pdfplumber
+    import pypdfium2
+    from pdfminer.pdftypes import resolve1
+
+    from taizhang.report.bulletin_pdf import write_pdf
+
+    out = write_pdf(bulletin, tmp_path / "通报.pdf")
+    with pdfplumber.open(out) as pdf:
+        text = "\n".join(p.extract_text() or "" for p in pdf.pages)
+        first = pdf.pages[0]
+        title_chars = [c for c in first.chars if c["text"] in TITLE and c["size"] > 15]
+        used = {c["fontname"] for p in pdf.pages for c in p.chars}
+        fonts = _font_objects(pdf)
+        embedded = {}
+        for name in used:
+            f = fonts[name]
+            descriptor = resolve1(f.get("FontDescriptor") or resolve1(f["DescendantFonts"])[0]["FontDescriptor"])
+            stream = resolve1(descriptor.get("FontFile2"))
+            embedded[name] = len(stream.get_data()) if stream is not None else 0
+        images = sum(len(p.images) for p in pdf.pages)
+    assert TITLE in text.replace("\n", "")
+    for must in ("县生态环境局", "县住房城乡建设局", "推进燃煤锅炉淘汰", "红色预警清单", "整改时序进度达标率"):
+        assert must in text.replace("\n", ""), must
+    assert "(cid:" not in text and "\ufffd" not in text and "□" not in text
+    assert images == 2
+    # every character is drawn in an embedded TrueType subset of Noto Sans CJK
+    assert used and all("NotoSansCJK" in name and name[6] == "+" for name in used)
+    assert all(size > 1000 for size in embedded.values()), embedded
+    # not boxes: the title's 11 different characters are drawn as 11 different, non-blank glyphs
+    assert "".join(c["text"] for c in title_chars) == TITLE
+    scale = 4
+    doc = pypdfium2.PdfDocument(str(out))
+    image = doc[0].render(scale=scale).to_pil().convert("L")
+    doc.close()
+    shapes = []
+    for c in title_chars:
+        crop = image.crop((int(c["x0"] * scale), int(c["top"] * scale), int(c["x1"] * scale),
+                           int(c["bottom"] * scale)))
+        ink = crop.point(lambda v: 255 if v < 160 else 0)
+        assert ink.getbbox() is not None, f"{c['text']} is blank"
+        shapes.append(ink.resize((24, 24)).tobytes())
+    assert len(set(shapes)) == len(TITLE)
+
+
+def test_pdf_without_the_font_says_how_to_install_it(bulletin: Bulletin, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from taizhang.errors import InputError
+    from taizhang.report import fonts
+    from taizhang.report.bulletin_pdf import write_pdf
+
+    monkeypatch.setattr(fonts, "FONT_DIRS", (tmp_path / "nowhere",))
+    monkeypatch.delenv("TAIZHANG_CJK_FONT", raising=False)
+    with pytest.raises(InputError, match="fonts-noto-cjk"):
+        write_pdf(bulletin, tmp_path / "b.pdf")
+    assert not (tmp_path / "b.pdf").exists()
+
+
+def test_font_subset_is_truetype_with_the_glyphs(tmp_path: Path) -> None:
+    from fontTools.ttLib import TTFont
+
+    from taizhang.report.fonts import truetype_subset
+
+    path = truetype_subset("调度通报", tmp_path / "f.ttf")
+    font = TTFont(str(path))
+    assert "glyf" in font and "CFF " not in font
+    assert font["name"].getDebugName(1) == "Noto Sans CJK SC"
+    cmap = font.getBestCmap()
+    for ch in "调度通报A1，":
+        glyph = font["glyf"][cmap[ord(ch)]]
+        assert glyph.numberOfContours > 0, ch
+    assert ord("污") not in cmap  # only what was asked for (and the base set)
+    assert len(io.BytesIO(path.read_bytes()).getvalue()) < 100_000
