@@ -53,3 +53,14 @@ def test_database_refuses_raw_update_and_delete(ledger, sql: str) -> None:
         s.execute(text(sql))
     with ledger.session(write=False) as s:
         assert s.scalar(select(AuditEntry.actor)) == "alice"
+
+
+def test_insert_entries_name_the_new_row(ledger) -> None:
+    with ledger.session("alice") as s:
+        d = Department(name="市商务局")
+        s.add(d)
+        s.flush()
+        new_id = d.id
+    with ledger.session(write=False) as s:
+        e = s.scalar(select(AuditEntry).where(AuditEntry.action == "insert"))
+        assert e.entity_id == str(new_id) and e.after["id"] == new_id

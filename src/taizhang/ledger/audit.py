@@ -56,8 +56,9 @@ def _changes(obj: Base) -> tuple[dict[str, Any], dict[str, Any]]:
 
 
 def _identity(obj: Base) -> str:
-    ident = inspect(obj).identity
-    return ",".join(str(i) for i in ident) if ident else "?"
+    state = inspect(obj)
+    ident = state.identity or state.mapper.primary_key_from_instance(obj)
+    return ",".join(str(i) for i in ident) if ident and None not in ident else "?"
 
 
 def _before_flush(session: Session, _ctx: Any, _instances: Any) -> None:

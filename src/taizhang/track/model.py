@@ -45,7 +45,9 @@ class Evaluation:
         return COLOUR_RANK[self.colour]
 
     def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
+        # Shallow on purpose (asdict deep-copies every list; the status list prints tens of thousands).
+        d = {f: getattr(self, f) for f in self.__dataclass_fields__}
         for k in ("deadline", "last_report"):
             d[k] = d[k].isoformat() if d[k] else None
+        d["forecast"] = asdict(self.forecast) if self.forecast is not None else None
         return d
