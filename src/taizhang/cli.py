@@ -21,6 +21,7 @@ def _register() -> None:
     from taizhang.ledger.cli import dept_app, ledger_app
     from taizhang.monitor.cli import monitor_app, standards_app
     from taizhang.plan.cli import extract
+    from taizhang.report.cli import export_app, notify_app
     from taizhang.track import workbook_cli  # noqa: F401  (adds `report template/import`)
     from taizhang.track.cli import report_app, status
     from taizhang.track.oversight_cli import assess, case_app
@@ -35,6 +36,8 @@ def _register() -> None:
     app.add_typer(report_app, name="report")
     app.add_typer(case_app, name="case")
     app.command("assess")(assess)
+    app.add_typer(export_app, name="export")
+    app.add_typer(notify_app, name="notify")
     app.command("serve")(serve)
     app.add_typer(user_app, name="user")
 
