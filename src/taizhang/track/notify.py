@@ -92,17 +92,21 @@ def set_channels(session: Session, department: str, config: Any) -> Department:
     return dept
 
 
+def _hide(v: str) -> str:
+    return v[:3] + "***" if len(v) > 8 else "***"
+
+
 def masked(config: Any) -> Any:
     """A config for display: secrets and URL keys/tokens hidden."""
     def one(c: dict[str, Any]) -> dict[str, Any]:
         c = dict(c)
         if c.get("secret"):
-            c["secret"] = c["secret"][:4] + "…"
+            c["secret"] = _hide(c["secret"])
         if isinstance(c.get("url"), str):
             parts = urllib.parse.urlsplit(c["url"])
-            q = [(k, v[:4] + "…" if k in ("access_token", "key") else v) for k, v in
+            q = [(k, _hide(v) if k in ("access_token", "key") else v) for k, v in
                  urllib.parse.parse_qsl(parts.query)]
-            c["url"] = urllib.parse.urlunsplit(parts._replace(query=urllib.parse.urlencode(q, safe="…")))
+            c["url"] = urllib.parse.urlunsplit(parts._replace(query=urllib.parse.urlencode(q, safe="*")))
         return c
     if config is None:
         return None
@@ -183,7 +187,7 @@ def compose(department: str, items: list[Item], as_of: dt.date, days: int, limit
     red = [i for i in items if i.red]
     due = [i for i in items if not i.red]
     title = f"台账提醒：{department}"
-    head = f"截至 {as_of.isoformat()}：红色预警 {len(red)} 项，{days} 个工作日内到期 {len(due)} 项。"
+    head = f"截至 {as_of.isoformat()}：红色预警 {len(red)} 项，另有 {len(due)} 项将在 {days} 个工作日内到期。"
 
     def build(keep: int) -> tuple[str, str]:
         md = [f"### {title}", "", head]
@@ -197,7 +201,7 @@ def compose(department: str, items: list[Item], as_of: dt.date, days: int, limit
             md += ["", f"**{name}**", ""] + [_line(n, it, True) for n, it in enumerate(shown, 1)]
             txt += ["", f"{name}："] + [_line(n, it, False) for n, it in enumerate(shown, 1)]
             if len(shown) < len(group):
-                more = f"……另有 {len(group) - len(shown)} 项未列出，请登录台账查看。"
+                more = f"……其余 {len(group) - len(shown)} 项未列出，请登录台账查看。"
                 md.append(more)
                 txt.append("  " + more)
         return "\n".join(md), "\n".join(txt) + "\n"
