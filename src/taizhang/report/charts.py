@@ -25,26 +25,27 @@ def chart_strings(b: Bulletin) -> str:
             + "".join(str(v) for v in COLOUR_LABELS.values()) + "项" + names)
 
 
+def _figure(width: float, height: float):  # type: ignore[no-untyped-def]
+    """A figure and its axes, without pyplot (no global state: safe in a threaded web app)."""
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(width, height))
+    return fig, fig.subplots()
+
+
 def _png(fig) -> bytes:  # type: ignore[no-untyped-def]
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=DPI, bbox_inches="tight")
-    import matplotlib.pyplot as plt
-
-    plt.close(fig)
     return buf.getvalue()
 
 
 def status_chart(b: Bulletin, font: Path) -> bytes:
     """Horizontal stacked bars: one per status, split by warning colour."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
     from matplotlib.font_manager import FontProperties
 
     fp = FontProperties(fname=str(font), size=9)
     statuses = list(STATUS_LABELS)
-    fig, ax = plt.subplots(figsize=(6.4, 2.8))
+    fig, ax = _figure(6.4, 2.8)
     left = [0] * len(statuses)
     for colour in ("red", "yellow", "white", "none"):
         counts = [b.status_colour.get(s, {}).get(colour, 0) for s in statuses]
@@ -65,15 +66,11 @@ def status_chart(b: Bulletin, font: Path) -> bytes:
 
 def progress_chart(b: Bulletin, font: Path) -> bytes:
     """Grouped horizontal bars: expected and actual mean progress of the lead departments."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
     from matplotlib.font_manager import FontProperties
 
     fp = FontProperties(fname=str(font), size=8)
     rows = [d for d in b.departments if d.mean_actual is not None][:MAX_DEPARTMENTS]
-    fig, ax = plt.subplots(figsize=(6.4, max(2.0, 0.32 * len(rows) + 1.0)))
+    fig, ax = _figure(6.4, max(2.0, 0.32 * len(rows) + 1.0))
     ax.set_title(PROGRESS_TITLE, fontproperties=FontProperties(fname=str(font), size=11))
     if not rows:
         ax.text(0.5, 0.5, NO_DATA, ha="center", va="center", fontproperties=fp, transform=ax.transAxes)
