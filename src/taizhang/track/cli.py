@@ -12,8 +12,9 @@ import re
 import sys
 from bisect import bisect_left
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import typer
 
@@ -27,6 +28,7 @@ AsOfOption = Annotated[str | None, typer.Option("--as-of", help="Date (YYYY-MM-D
 NO_LEAD = "（未明确牵头部门）"
 COLOUR_ORDER = {"red": 0, "yellow": 1, "white": 2, None: 3}
 SUBJECT_WIDTH = 44
+T = TypeVar("T")
 
 
 def parse_date(s: str | None, what: str = "--as-of") -> dt.date:
@@ -53,9 +55,14 @@ def _fit(s: str, w: int) -> str:
     width = _width(s)
     if width > w:
         wide = [m.start() for m in _WIDE.finditer(s, 0, w)]
-        k = min(len(s), w - 1)
-        while k + bisect_left(wide, k) > w - 1:
-            k -= 1
+        lo, hi = 0, min(len(s), w - 1)  # the longest prefix of width ≤ w − 1 (room for the …)
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if mid + bisect_left(wide, mid) <= w - 1:
+                lo = mid
+            else:
+                hi = mid - 1
+        k = lo
         s = s[:k] + "…"
         width = k + bisect_left(wide, k) + 1
     return s + " " * (w - width)
@@ -105,6 +112,34 @@ def supervision_list(evals: list[Any], dept_names: dict[int, str], plan_names: d
     return "\n".join(out)
 
 
+def read_ledger(db: str | None, read: Callable[[Any], T]) -> T:
+    """Run a read-only `read(session)` quickly: the ledger is opened without the migration check (which
+    imports Alembic, a quarter of a second); should the schema be missing or behind, it is opened again
+    the usual way (migrated) and `read` runs once more."""
+    from sqlalchemy.exc import DBAPIError
+
+    from taizhang.ledger.db import open_ledger
+
+    try:
+        lg = open_ledger(db, upgrade=False)
+    except Exception:  # noqa: BLE001  (open_db below reports it properly)
+        lg = None
+    if lg is not None:
+        try:
+            with lg.session(write=False) as s:
+                return read(s)
+        except DBAPIError:
+            pass
+        finally:
+            lg.close()
+    lg = open_db(db)
+    try:
+        with lg.session(write=False) as s:
+            return read(s)
+    finally:
+        lg.close()
+
+
 def status(
     as_of: AsOfOption = None,
     dept: Annotated[str | None, typer.Option("--dept", help="Only this lead department (name or alias).")] = None,
@@ -126,19 +161,24 @@ def status(
 
     day = parse_date(as_of)
     rule_set = load_rules(rules)
-    lg = open_db(db)
-    with lg.session(write=False) as s:
+
+    def read(s: Any) -> tuple[list[Any], dict[int, str], dict[int, str]]:
         plan_id = find_plan(s, plan).id if plan else None
         evals = evaluate(s, day, rules=rule_set, dept=dept, plan_id=plan_id, with_forecast=as_json)
         if not show_all:
             evals = [e for e in evals if e.colour]
         if as_json:
-            sys.stdout.write(json.dumps([e.to_dict() for e in evals], ensure_ascii=False, default=str) + "\n")
-            return
-        dept_names = dict(s.execute(select(Department.id, Department.name)).tuples().all())
+            return evals, {}, {}
+        dept_names = dict(s.execute(select(Department.id, Department.name)).all())
         plan_ids = {e.plan_id for e in evals}
         plan_names = {pid: (title or key) for pid, title, key in s.execute(select(Plan.id, Plan.title, Plan.key))
                       if pid in plan_ids}
+        return evals, dept_names, plan_names
+
+    evals, dept_names, plan_names = read_ledger(db, read)
+    if as_json:
+        sys.stdout.write(json.dumps([e.to_dict() for e in evals], ensure_ascii=False, default=str) + "\n")
+        return
     if not evals:
         print(f"{day}: no warnings" if not show_all else f"{day}: nothing to evaluate")
         return
@@ -227,7 +267,7 @@ def report_list(
         reports = s.scalars(q).all()
         ids = [r.id for r in reports]
         counts = dict(s.execute(select(Evidence.report_id, func.count()).where(Evidence.report_id.in_(ids))
-                                .group_by(Evidence.report_id)).tuples().all()) if ids else {}
+                                .group_by(Evidence.report_id)).all()) if ids else {}
         rows = [{
             "id": r.id, "uid": r.uid, "subject": f"task:{r.task_id}" if r.task_id else f"target:{r.target_id}",
             "as_of": r.as_of.isoformat(), "value": None if r.value is None else float(r.value),
