@@ -27,6 +27,7 @@ def test_docx_has_lists_tables_and_images(bulletin: Bulletin, tmp_path: Path) ->
     (tmp_path / "out").mkdir()
     out = write_docx(bulletin, tmp_path / "out" / "通报.docx")
     assert [p.name for p in (tmp_path / "out").iterdir()] == ["通报.docx"]  # no temporary file left
+    assert out.stat().st_mode & 0o777 == 0o644
     doc = Document(str(out))
     text = [p.text for p in doc.paragraphs]
     assert text[0] == TITLE

@@ -156,7 +156,10 @@ def compose(b: Bulletin, workdir: Path, *, embed_text: bool = True) -> Document:
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write `data` to `path` through a temporary file in the same folder and os.replace."""
+    """Write `data` to `path` through a temporary file in the same folder and os.replace.
+
+    The file keeps the mode of the one it replaces, else gets rw-r--r-- (mkstemp's own is rw-------).
+    """
     import os
     import tempfile
 
@@ -168,6 +171,7 @@ def write_atomic(path: Path, data: bytes) -> None:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
+        os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o644)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
