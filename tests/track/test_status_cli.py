@@ -94,7 +94,8 @@ def test_status_on_the_seeds(seeded: str) -> None:
     common = set.intersection(*(set(x) for x in ids))
     assert len(common) >= 1
     r = _run("status", "--db", seeded, "--as-of", "2024-06-30", "--dept", "市生态环境局")
-    assert _sections(r.output)[0][0] == "市生态环境局"
+    assert [name for name, _, _ in _sections(r.output)] == ["市生态环境局"]  # not its co-leads
+    assert len(_sections(r.output)[0][2]) == len(dept_json)
 
     # one plan
     plan_json = json.loads(_run("status", "--db", seeded, "--as-of", "2024-06-30", "--json", "--plan", "1").output)

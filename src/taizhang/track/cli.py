@@ -72,12 +72,17 @@ def _num(x: float | None) -> str:
     return "-" if x is None else f"{x:.1f}"
 
 
-def supervision_list(evals: list[Any], dept_names: dict[int, str], plan_names: dict[int, str]) -> str:
-    """The 督办清单 as text: per lead department (reddest first), rows reddest first, then by gap."""
+def supervision_list(
+    evals: list[Any], dept_names: dict[int, str], plan_names: dict[int, str], only: int | None = None
+) -> str:
+    """The 督办清单 as text: per lead department (reddest first), rows reddest first, then by gap.
+
+    A subject with several lead departments is listed under each (under `only` alone, when given)."""
     groups: dict[str, list[Any]] = defaultdict(list)
     for e in evals:
         for d in e.lead or [None]:
-            groups[dept_names.get(d, f"#{d}") if d is not None else NO_LEAD].append(e)
+            if only is None or d == only:
+                groups[dept_names.get(d, f"#{d}") if d is not None else NO_LEAD].append(e)
 
     def weight(name: str) -> tuple:
         rows = groups[name]
@@ -162,20 +167,20 @@ def status(
     day = parse_date(as_of)
     rule_set = load_rules(rules)
 
-    def read(s: Any) -> tuple[list[Any], dict[int, str], dict[int, str]]:
+    def read(s: Any) -> tuple[list[Any], dict[int, str], dict[int, str], int | None]:
         plan_id = find_plan(s, plan).id if plan else None
         evals = evaluate(s, day, rules=rule_set, dept=dept, plan_id=plan_id, with_forecast=as_json)
         if not show_all:
             evals = [e for e in evals if e.colour]
         if as_json:
-            return evals, {}, {}
+            return evals, {}, {}, None
         dept_names = dict(s.execute(select(Department.id, Department.name)).all())
         plan_ids = {e.plan_id for e in evals}
         plan_names = {pid: (title or key) for pid, title, key in s.execute(select(Plan.id, Plan.title, Plan.key))
                       if pid in plan_ids}
-        return evals, dept_names, plan_names
+        return evals, dept_names, plan_names, _dept_id(s, dept)
 
-    evals, dept_names, plan_names = read_ledger(db, read)
+    evals, dept_names, plan_names, only = read_ledger(db, read)
     if as_json:
         sys.stdout.write(json.dumps([e.to_dict() for e in evals], ensure_ascii=False, default=str) + "\n")
         return
@@ -185,7 +190,7 @@ def status(
     n = {c: sum(1 for e in evals if e.colour == c) for c in ("red", "yellow", "white")}
     sys.stdout.write(f"督办清单 as of {day}: red {n['red']}, yellow {n['yellow']}, white {n['white']}"
                      f" (rules: {rule_set.source})\n\n")
-    sys.stdout.write(supervision_list(evals, dept_names, plan_names) + "\n")
+    sys.stdout.write(supervision_list(evals, dept_names, plan_names, only) + "\n")
 
 
 # ---------------------------------------------------------------------------------------- reports
