@@ -8,6 +8,14 @@ Per calendar year and ``station`` (the city is the station ``CITY``):
 - validity: ≥ 324 valid days in the year and ≥ 27 in every month (February ≥ 25);
 - valid AQI days, good days (AQI ≤ 100), heavy days (AQI > 200), severe days (AQI > 300),
   and the good-day ratio in ‰ (integer, rounded once; the report divides by 10 for a % with 1 decimal).
+
+One grouped query per table (plus a small per-month count for the validity rule).
+
+Percentiles: the backends' continuous percentile (DuckDB ``quantile_cont``, Spark ``percentile``) is
+exactly this linear formula, evaluated in floating point. The daily values are integers, so the exact
+percentile X(s) + (X(s+1) − X(s))·r/100 (r = (n−1)·p mod 100) is a multiple of 1/100; the
+floating-point result lies within ~1e-9 of it, so rounding 100·result to the nearest integer recovers
+the exact value, which is then rounded once (GB/T 8170) on integers.
 """
 
 from __future__ import annotations
@@ -30,35 +38,16 @@ PERCENTILES: dict[str, tuple[int, ...]] = {
 ANNUAL_MEAN = ("pm25", "pm10", "so2", "no2")
 
 
-def _percentiles(daily: ir.Table, col: str, ps: tuple[int, ...]) -> ir.Table:
-    """One row per (station, year): the exact HJ 663 percentiles of ``col``, rounded once."""
-    t = daily.filter(daily[col].notnull())
-    win = ibis.window(group_by=[t.station, t.year], order_by=t[col])
-    t = t.select(
-        "station",
-        "year",
-        x=t[col],
-        rn=ibis.row_number().over(win),
-        n=t[col].count().over(ibis.window(group_by=[t.station, t.year])),
-    )
-    aggs = {}
-    for p in ps:
-        s0 = ((t.n - 1) * p) // 100  # 0-based index of X(s)
-        aggs[f"_lo{p}"] = t.x.max(where=t.rn == s0)
-        aggs[f"_hi{p}"] = t.x.max(where=t.rn == s0 + 1)
-        aggs[f"_r{p}"] = (((t.n - 1) * p) % 100).max()
-    g = t.group_by(["station", "year"]).aggregate(**aggs)
-    cols = {}
-    for p in ps:
-        lo, hi, r = g[f"_lo{p}"], g[f"_hi{p}"], g[f"_r{p}"]
-        cols[f"{col}_p{p}"] = hi.isnull().ifelse(lo, round_div(lo * 100 + (hi - lo) * r, 100))
-    return g.select("station", "year", **cols)
-
-
 def annual(daily: ir.Table) -> ir.Table:
     """Daily table (station or city, with ``aqi``) → one row per (station, year)."""
-    d = daily.mutate(year=daily.date.year().cast("int32"), month=daily.date.month().cast("int32"))
     cols = list(PERCENTILES)
+    d = daily.select(
+        "station",
+        "aqi",
+        *cols,
+        year=daily.date.year().cast("int32"),
+        month=daily.date.month().cast("int32"),
+    )
 
     monthly = d.group_by(["station", "year", "month"]).aggregate(**{f"{c}_n": d[c].count() for c in cols})
     need = (monthly.month == 2).ifelse(T.MIN_DAYS_FEBRUARY, T.MIN_DAYS_MONTH)
@@ -71,29 +60,33 @@ def annual(daily: ir.Table) -> ir.Table:
         aggs[f"{c}_days"] = d[c].count()
     for c in ANNUAL_MEAN:
         aggs[f"_{c}_sum"] = d[c].sum()
+    for c, ps in PERCENTILES.items():
+        for p in ps:
+            aggs[f"_{c}_q{p}"] = d[c].quantile(p / 100)
     aggs["valid_days"] = d.aqi.count()
     aggs["good_days"] = (d.aqi <= T.GOOD_DAY_MAX_AQI).cast("int64").sum()
     aggs["heavy_days"] = (d.aqi > T.HEAVY_DAY_ABOVE_AQI).cast("int64").sum()
     aggs["severe_days"] = (d.aqi > T.SEVERE_DAY_ABOVE_AQI).cast("int64").sum()
     base = d.group_by(["station", "year"]).aggregate(**aggs)
-    base = base.mutate(
-        **{
-            f"{c}_mean": (base[f"{c}_days"] > 0).ifelse(
-                round_div(base[f"_{c}_sum"], base[f"{c}_days"]), ibis.null("int64")
-            )
-            for c in ANNUAL_MEAN
-        },
-        good_permille=(base.valid_days > 0).ifelse(
-            round_div(base.good_days.fill_null(0) * 1000, base.valid_days), ibis.null("int64")
-        ),
-    ).drop(*[f"_{c}_sum" for c in ANNUAL_MEAN])
 
-    out = base
-    for extra in [months, *(_percentiles(d, c, ps) for c, ps in PERCENTILES.items())]:
-        extra = extra.rename(_station="station", _year="year")
-        out = out.left_join(extra, [out.station == extra._station, out.year == extra._year]).drop(
-            "_station", "_year"
+    stats: dict[str, ir.Value] = {}
+    for c in ANNUAL_MEAN:
+        stats[f"{c}_mean"] = (base[f"{c}_days"] > 0).ifelse(
+            round_div(base[f"_{c}_sum"], base[f"{c}_days"]), ibis.null("int64")
         )
+    for c, ps in PERCENTILES.items():
+        for p in ps:
+            hundredths = (base[f"_{c}_q{p}"] * 100 + 0.5).floor()  # the exact percentile × 100
+            stats[f"{c}_p{p}"] = round_div(hundredths, 100)
+    stats["good_permille"] = (base.valid_days > 0).ifelse(
+        round_div(base.good_days.fill_null(0) * 1000, base.valid_days), ibis.null("int64")
+    )
+    base = base.mutate(**stats).drop(*[c for c in base.columns if c.startswith("_")])
+
+    months = months.rename(_station="station", _year="year")
+    out = base.left_join(months, [base.station == months._station, base.year == months._year]).drop(
+        "_station", "_year"
+    )
     return out.mutate(
         **{
             f"{c}_valid": (out[f"{c}_days"] >= T.MIN_DAYS_YEAR) & (out[f"{c}_months_ok"].fill_null(0) == 12)

@@ -49,35 +49,54 @@ def station_daily(hourly: ir.Table) -> ir.Table:
     aggs["o3_hours"] = hourly.o3.count()
     for h in HOURS:
         aggs[f"_o3f{h:02d}"] = (hourly.hour == h).ifelse(hourly.o3, ibis.null("float64")).max()
-    raw = hourly.group_by(["station", "date"]).aggregate(**aggs)
-    day = barrier(
+    return _days_from_pass(hourly.group_by(["station", "date"]).aggregate(**aggs))
+
+
+def _days_from_pass(raw: ir.Table) -> ir.Table:
+    """The per-station-day aggregates → daily values. Each stage refers to the previous one's columns
+    by name (``barrier``), so every expression is evaluated once per row."""
+    units = barrier(
         raw.select(
             "station",
             "date",
             "o3_hours",
             **{f"{p}_hours": raw[f"{p}_hours"] for p in DAILY_MEAN},
-            **{f"{p}_sum": to_units(raw[f"{p}_fsum"]) for p in DAILY_MEAN},
-            **{f"_o3u{h:02d}": to_units(raw[f"_o3f{h:02d}"]) for h in HOURS},
+            **{f"_{p}_sum": to_units(raw[f"{p}_fsum"]) for p in DAILY_MEAN},
+            **{f"_u{h:02d}": to_units(raw[f"_o3f{h:02d}"]) for h in HOURS},
         )
     )
-
+    # 8-hour windows: each hour packed as 16·units + 1 (0 when missing), so the sum of a window's
+    # packed hours is 16·(sum of its valid hours) + (their number).
     cols: dict[str, ir.Value] = {}
     for p in DAILY_MEAN:
         unit = SCALE // 10 ** DECIMALS[p]
-        n = day[f"{p}_hours"]
-        cols[p] = (n >= T.MIN_HOURS_DAILY).ifelse(round_div(day[f"{p}_sum"], n * unit), ibis.null("int64"))
+        n = units[f"{p}_hours"]
+        cols[p] = (n >= T.MIN_HOURS_DAILY).ifelse(round_div(units[f"_{p}_sum"], n * unit), ibis.null("int64"))
         cols[f"{p}_hours"] = n
     for h in HOURS:
-        cols[hour_col(h)] = round_div(day[f"_o3u{h:02d}"], SCALE)
-    cols["o3_hours"] = day.o3_hours
-    for s in WINDOWS:
-        units = [day[f"_o3u{h:02d}"] for h in range(s, s + 8)]
-        total = sum(u.fill_null(0) for u in units)
-        count = sum(u.notnull().cast("int64") for u in units)
-        cols[window_col(s)] = (count >= T.MIN_HOURS_8H).ifelse(
-            round_div(total, count * SCALE), ibis.null("int64")
+        cols[hour_col(h)] = round_div(units[f"_u{h:02d}"], SCALE)
+        cols[f"_p{h:02d}"] = (units[f"_u{h:02d}"] * 16 + 1).fill_null(0)
+    cols["o3_hours"] = units.o3_hours
+    day = barrier(units.select("station", "date", **cols))
+    packed = barrier(
+        day.mutate(**{f"_w{s:02d}": sum(day[f"_p{h:02d}"] for h in range(s, s + 8)) for s in WINDOWS})
+    )
+    # the divisor 16·n·10⁴ of a valid window (≥ 6 hours), null otherwise: the mean is then null too
+    packed = barrier(packed.mutate(**{f"_n{s:02d}": packed[f"_w{s:02d}"] % 16 for s in WINDOWS}))
+    packed = barrier(
+        packed.mutate(
+            **{
+                f"_d{s:02d}": (packed[f"_n{s:02d}"] >= T.MIN_HOURS_8H).ifelse(
+                    packed[f"_n{s:02d}"] * (16 * SCALE), ibis.null("int64")
+                )
+                for s in WINDOWS
+            }
         )
-    out = day.select("station", "date", **cols)
+    )
+    windows = {
+        window_col(s): round_div(packed[f"_w{s:02d}"] - packed[f"_n{s:02d}"], packed[f"_d{s:02d}"]) for s in WINDOWS
+    }
+    out = packed.select(*[c for c in packed.columns if not c.startswith("_")], **windows)
     return _o3_daily(out)
 
 
