@@ -53,8 +53,9 @@ def station_daily(hourly: ir.Table) -> ir.Table:
 
 
 def _days_from_pass(raw: ir.Table) -> ir.Table:
-    """The per-station-day aggregates → daily values. Each stage refers to the previous one's columns
-    by name (``barrier``), so every expression is evaluated once per row."""
+    """The per-station-day aggregates → daily values, in three projections. Within a projection a
+    repeated sub-expression is one node (Ibis) and is evaluated once (DuckDB's common-subexpression
+    elimination); ``barrier`` keeps the next projection from inlining this one."""
     units = barrier(
         raw.select(
             "station",
@@ -65,8 +66,7 @@ def _days_from_pass(raw: ir.Table) -> ir.Table:
             **{f"_u{h:02d}": to_units(raw[f"_o3f{h:02d}"]) for h in HOURS},
         )
     )
-    # 8-hour windows: each hour packed as 16·units + 1 (0 when missing), so the sum of a window's
-    # packed hours is 16·(sum of its valid hours) + (their number).
+    u = [units[f"_u{h:02d}"] for h in HOURS]
     cols: dict[str, ir.Value] = {}
     for p in DAILY_MEAN:
         unit = SCALE // 10 ** DECIMALS[p]
@@ -74,50 +74,42 @@ def _days_from_pass(raw: ir.Table) -> ir.Table:
         cols[p] = (n >= T.MIN_HOURS_DAILY).ifelse(round_div(units[f"_{p}_sum"], n * unit), ibis.null("int64"))
         cols[f"{p}_hours"] = n
     for h in HOURS:
-        cols[hour_col(h)] = round_div(units[f"_u{h:02d}"], SCALE)
-        cols[f"_p{h:02d}"] = (units[f"_u{h:02d}"] * 16 + 1).fill_null(0)
+        cols[hour_col(h)] = round_div(u[h], SCALE)
     cols["o3_hours"] = units.o3_hours
+    cols["o3_1h"] = round_div(greatest(u), SCALE)  # rounding is monotone: max of rounded = rounded max
+    # 8-hour windows: each hour packed as 16·units + 1 (0 when missing), so the sum of a window's
+    # packed hours is 16·(sum of its valid hours) + (their number).
+    packed = [(x * 16 + 1).fill_null(0) for x in u]
+    for s in WINDOWS:
+        cols[f"_w{s:02d}"] = sum(packed[s : s + 8])
     day = barrier(units.select("station", "date", **cols))
-    packed = barrier(
-        day.mutate(**{f"_w{s:02d}": sum(day[f"_p{h:02d}"] for h in range(s, s + 8)) for s in WINDOWS})
-    )
-    # the divisor 16·n·10⁴ of a valid window (≥ 6 hours), null otherwise: the mean is then null too
-    packed = barrier(packed.mutate(**{f"_n{s:02d}": packed[f"_w{s:02d}"] % 16 for s in WINDOWS}))
-    packed = barrier(
-        packed.mutate(
-            **{
-                f"_d{s:02d}": (packed[f"_n{s:02d}"] >= T.MIN_HOURS_8H).ifelse(
-                    packed[f"_n{s:02d}"] * (16 * SCALE), ibis.null("int64")
-                )
-                for s in WINDOWS
-            }
-        )
-    )
-    windows = {
-        window_col(s): round_div(packed[f"_w{s:02d}"] - packed[f"_n{s:02d}"], packed[f"_d{s:02d}"]) for s in WINDOWS
-    }
-    out = packed.select(*[c for c in packed.columns if not c.startswith("_")], **windows)
-    return _o3_daily(out)
+
+    windows: dict[str, ir.Value] = {}
+    valid: list[ir.BooleanValue] = []
+    for s in WINDOWS:
+        w = day[f"_w{s:02d}"]
+        n = w % 16
+        ok = n >= T.MIN_HOURS_8H
+        # the mean (w − n) / (16·n·10⁴), null unless the window has ≥ 6 hours
+        windows[window_col(s)] = round_div(w - n, ok.ifelse(n * (16 * SCALE), ibis.null("int64")))
+        valid.append(ok)
+    keep = [c for c in day.columns if not c.startswith("_")]
+    t = barrier(day.select(*keep, **windows, o3_8h_windows=sum(v.cast("int64") for v in valid)))
+    return _with_mda8(t)
 
 
-def _o3_daily(t: ir.Table) -> ir.Table:
-    """Add o3_1h (daily max 1-h), o3_8h_windows and o3_8h (MDA8, null when invalid)."""
-    windows = [t[window_col(s)] for s in WINDOWS]
-    t = barrier(
-        t.mutate(
-            o3_1h=greatest([t[hour_col(h)] for h in HOURS]),
-            o3_8h_windows=sum(w.notnull().cast("int64") for w in windows),
-            _mda8=greatest(windows),
-        )
-    )
-    valid = (t.o3_8h_windows >= T.MDA8_MIN_WINDOWS) | (t._mda8 > MDA8_EXCEPTION_ABOVE)
-    return barrier(t.mutate(o3_8h=valid.ifelse(t._mda8, ibis.null("int64"))).drop("_mda8"))
+def _with_mda8(t: ir.Table) -> ir.Table:
+    """Add o3_8h: the MDA8 (largest valid window), valid with ≥ 14 valid windows or above 160 µg/m³."""
+    mda8 = greatest([t[window_col(s)] for s in WINDOWS])
+    ok = (t.o3_8h_windows >= T.MDA8_MIN_WINDOWS) | (mda8 > MDA8_EXCEPTION_ABOVE)
+    return barrier(t.mutate(o3_8h=ok.ifelse(mda8, ibis.null("int64"))))
 
 
 def city_daily(daily: ir.Table, exclude: list[str] | tuple[str, ...] = ()) -> ir.Table:
     """Station days → city days (station = CITY); stations in ``exclude`` are not city assessment points."""
     src = daily.filter(~daily.station.isin(list(exclude))) if exclude else daily
-    aggs: dict[str, ir.Value] = {"stations": src.station.nunique()}
+    # station days are unique per (station, date), so the row count is the number of stations
+    aggs: dict[str, ir.Value] = {"stations": src.count()}
     for c in (*DAILY_MEAN, *(hour_col(h) for h in HOURS), *(window_col(s) for s in WINDOWS)):
         aggs[f"{c}__s"] = src[c].sum()
         aggs[f"{c}__n"] = src[c].count()
@@ -129,5 +121,11 @@ def city_daily(daily: ir.Table, exclude: list[str] | tuple[str, ...] = ()) -> ir
     for p in DAILY_MEAN:
         cols[f"{p}_hours"] = agg[f"{p}__n"]  # for the city: the number of stations with a valid value
     out = barrier(agg.select(**cols))
-    out = out.mutate(o3_hours=sum(out[hour_col(h)].notnull().cast("int64") for h in HOURS))
-    return _o3_daily(out)
+    out = barrier(
+        out.mutate(
+            o3_hours=sum(out[hour_col(h)].notnull().cast("int64") for h in HOURS),
+            o3_1h=greatest([out[hour_col(h)] for h in HOURS]),
+            o3_8h_windows=sum(out[window_col(s)].notnull().cast("int64") for s in WINDOWS),
+        )
+    )
+    return _with_mda8(out)

@@ -91,18 +91,15 @@ def with_aqi(daily: ir.Table, standard: str) -> ir.Table:
 
 
 def _primary(t: ir.Table, items: tuple[str, ...]) -> ir.StringValue:
-    """Items whose IAQI equals the AQI when AQI > 50, joined by ','; null otherwise."""
+    """Items whose IAQI equals the AQI when AQI > 50, joined by ','; null otherwise.
+
+    CONCAT_WS skips nulls (DuckDB and Spark alike), so no trailing separator is left to cut off.
+    """
     parts = [
-        (t[f"iaqi_{ITEM_COLUMNS[i]}"] == t.aqi)
-        .ifelse(ibis.literal(ITEM_CODES[i] + ","), ibis.literal(""))
-        .fill_null("")
+        (t[f"iaqi_{ITEM_COLUMNS[i]}"] == t.aqi).ifelse(ibis.literal(ITEM_CODES[i]), ibis.null("string"))
         for i in items
     ]
-    joined = parts[0]
-    for p in parts[1:]:
-        joined = joined.concat(p)
-    named = joined.substr(0, joined.length() - 1)  # drop the trailing ","
-    return (t.aqi > T.PRIMARY_ABOVE).ifelse(named, ibis.null("string"))
+    return (t.aqi > T.PRIMARY_ABOVE).ifelse(ibis.literal(",").join(parts), ibis.null("string"))
 
 
 def _level(aqi: ir.IntegerValue) -> ir.IntegerValue:
