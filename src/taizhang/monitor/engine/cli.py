@@ -2,27 +2,54 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
+import sys
 import tempfile
 from pathlib import Path
-from typing import Annotated, Any
+from types import ModuleType
+from typing import TYPE_CHECKING, Annotated, Any
 
-import pyarrow as pa
 import typer
 
 from taizhang.errors import InputError
-from taizhang.monitor.engine import pipeline, report
-from taizhang.monitor.engine import store as store_mod
-from taizhang.monitor.engine.load_air import AirOptions, load_air_file, parse_unit
-from taizhang.monitor.engine.load_water import (
-    is_mep_weekly,
-    load_mep_weekly,
-    load_water_table,
-    water_arrow_schema,
+from taizhang.monitor.engine.schema import (
+    DEFAULT_CEILINGS,
+    DEFAULT_CITY_EXCLUDE,
+    DISPLAY_TO_CODE,
+    POLLUTANTS,
+    air_arrow_schema,
 )
-from taizhang.monitor.engine.readers import read_table
-from taizhang.monitor.engine.schema import DEFAULT_CEILINGS, DISPLAY_TO_CODE, POLLUTANTS, air_arrow_schema
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from taizhang.monitor.engine.load_air import AirOptions
+
+
+def _lazy(name: str) -> ModuleType:
+    """The module, loaded at its first attribute access: `taizhang --help` and the ledger commands
+    do not pay for Ibis, DuckDB, pandas and Arrow (about 0.7 s) unless a monitor command runs."""
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.find_spec(name)
+    assert spec is not None and spec.loader is not None
+    loader = importlib.util.LazyLoader(spec.loader)
+    spec.loader = loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    loader.exec_module(module)
+    return module
+
+
+pipeline = _lazy("taizhang.monitor.engine.pipeline")
+report = _lazy("taizhang.monitor.engine.report")
+store_mod = _lazy("taizhang.monitor.engine.store")
+load_air = _lazy("taizhang.monitor.engine.load_air")
+load_water = _lazy("taizhang.monitor.engine.load_water")
+readers = _lazy("taizhang.monitor.engine.readers")
+
 
 Files = Annotated[
     list[Path] | None, typer.Argument(help="Input files (CSV, xlsx, Parquet) or water dataset folders.")
@@ -71,7 +98,7 @@ def _units(specs: list[str] | None) -> dict[str, str]:
     out = {}
     for spec in specs or []:
         name, _, unit = spec.partition("=")
-        parsed = parse_unit(unit)
+        parsed = load_air.parse_unit(unit)
         if not parsed:
             raise InputError(None, f"--unit {spec!r}: expected POLLUTANT=mg/m3 or POLLUTANT=ug/m3")
         out[_code(name)] = parsed
@@ -94,11 +121,11 @@ def _ceilings(specs: list[str] | None) -> dict[str, float | None]:
 def _air_options(unit, hour_label, station=None, ceiling=None) -> AirOptions:
     if hour_label not in {"auto", "start", "end"}:
         raise InputError(None, f"--hour-label {hour_label!r}: choose start, end or auto")
-    return AirOptions(units=_units(unit), hour_label=hour_label, station=station, ceilings=_ceilings(ceiling))
+    return load_air.AirOptions(units=_units(unit), hour_label=hour_label, station=station, ceilings=_ceilings(ceiling))
 
 
 def _is_water(path: Path, frame=None) -> bool:
-    if path.is_dir() or is_mep_weekly(path):
+    if path.is_dir() or load_water.is_mep_weekly(path):
         return True
     from taizhang.monitor.engine.load_air import _POLLUTANT_ALIASES, _split_header
     from taizhang.monitor.engine.load_water import _ITEM_ALIASES, _norm
@@ -110,21 +137,25 @@ def _is_water(path: Path, frame=None) -> bool:
 
 
 def _read_air(files: list[Path], opts: AirOptions) -> list[tuple[Path, pa.Table, dict]]:
+    import pyarrow as pa
+
     out = []
     for f in files:
-        loaded = load_air_file(f, read_table(f), opts)
+        loaded = load_air.load_air_file(f, readers.read_table(f), opts)
         table = pa.Table.from_pandas(loaded.frame, schema=air_arrow_schema(), preserve_index=False)
         out.append((f, table, loaded.summary()))
     return out
 
 
 def _read_water(files: list[Path]) -> list[tuple[Path, pa.Table, dict]]:
+    import pyarrow as pa
+
     out = []
     for f in files:
         loaded = (
-            load_mep_weekly(f) if (f.is_dir() or is_mep_weekly(f)) else load_water_table(f, read_table(f))
+            load_water.load_mep_weekly(f) if (f.is_dir() or load_water.is_mep_weekly(f)) else load_water.load_water_table(f, readers.read_table(f))
         )
-        table = pa.Table.from_pandas(loaded.frame, schema=water_arrow_schema(), preserve_index=False)
+        table = pa.Table.from_pandas(loaded.frame, schema=load_water.water_arrow_schema(), preserve_index=False)
         out.append((f, table, loaded.summary()))
     return out
 
@@ -155,7 +186,7 @@ def load(
         if not f.exists():
             raise InputError(f, "no such file or folder")
         if kind == "water" or (
-            kind == "auto" and (f.is_dir() or _is_water(f, None if f.is_dir() else read_table(f)))
+            kind == "auto" and (f.is_dir() or _is_water(f, None if f.is_dir() else readers.read_table(f)))
         ):
             water_files.append(f)
         elif kind in {"air", "auto"}:
@@ -187,6 +218,8 @@ def _summary_line(summary: dict, rows: int) -> str:
 
 
 def _hourly(con, files: list[Path] | None, store: Path | None, opts: AirOptions):
+    import pyarrow as pa
+
     if files:
         parts = _read_air(files, opts)
         return pipeline.hourly_from_arrow(con, pa.concat_tables([t for _, t, _ in parts]))
@@ -230,7 +263,7 @@ def air_annual(
     standard: StandardOpt = "auto",
     fmt: FormatOpt = "json",
     out: OutOpt = None,
-    city_exclude: CityOpt = ",".join(pipeline.DEFAULT_CITY_EXCLUDE),
+    city_exclude: CityOpt = ",".join(DEFAULT_CITY_EXCLUDE),
     unit: UnitOpt = None,
     hour_label: HourOpt = "auto",
 ) -> None:
@@ -258,7 +291,7 @@ def air_daily(
     ] = None,
     start: Annotated[str | None, typer.Option("--from", help="First day, YYYY-MM-DD.")] = None,
     end: Annotated[str | None, typer.Option("--to", help="Last day, YYYY-MM-DD.")] = None,
-    city_exclude: CityOpt = ",".join(pipeline.DEFAULT_CITY_EXCLUDE),
+    city_exclude: CityOpt = ",".join(DEFAULT_CITY_EXCLUDE),
     unit: UnitOpt = None,
     hour_label: HourOpt = "auto",
 ) -> None:
@@ -292,6 +325,8 @@ def water_annual(
     fmt: FormatOpt = "json",
     out: OutOpt = None,
 ) -> None:
+    import pyarrow as pa
+
     """Annual section classes (GB 3838, mean of monthly means) and the share of class I–III sections."""
     from taizhang.monitor.engine.water import annual_water
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import ibis
@@ -17,13 +17,12 @@ import pyarrow as pa
 
 from taizhang.errors import InputError
 from taizhang.monitor.engine import store as store_mod
-from taizhang.monitor.engine.air_annual import annual
-from taizhang.monitor.engine.air_daily import city_daily, station_daily
+from taizhang.monitor.engine.air_annual import PERCENTILES, annual
+from taizhang.monitor.engine.air_daily import CITY, city_daily, station_daily
 from taizhang.monitor.engine.aqi_expr import with_aqi
+from taizhang.monitor.engine.schema import DEFAULT_CITY_EXCLUDE  # noqa: F401  (re-exported)
 from taizhang.monitor.standards import tables as T
 
-#: Default non-city stations: Beijing's 定陵 is the city clean-control point (城市清洁对照点).
-DEFAULT_CITY_EXCLUDE = ("Dingling", "定陵")
 STANDARD_CHOICES = ("auto", T.HJ633_2012, T.HJ633_2026)
 
 
@@ -79,12 +78,23 @@ class AirTables:
     standard: str
     station_daily: ir.Table
     city_daily: ir.Table
+    _annual: ir.Table | None = field(default=None, repr=False)
+
+    def _annual_all(self) -> ir.Table:
+        """Station and city annual statistics in one query over both daily tables, cached."""
+        if self._annual is None:
+            cols = ["station", "date", "aqi", *PERCENTILES]
+            both = self.station_daily.select(*cols).union(self.city_daily.select(*cols))
+            self._annual = annual(both).cache()
+        return self._annual
 
     def station_annual(self) -> ir.Table:
-        return annual(self.station_daily)
+        a = self._annual_all()
+        return a.filter(a.station != CITY).order_by(["year", "station"])
 
     def city_annual(self) -> ir.Table:
-        return annual(self.city_daily)
+        a = self._annual_all()
+        return a.filter(a.station == CITY).order_by(["year", "station"])
 
 
 def air_tables(

@@ -60,3 +60,6 @@ def air_arrow_schema():  # -> pyarrow.Schema (imported lazily: pyarrow is heavy)
     fields += [pa.field(p, pa.float64()) for p in POLLUTANTS]
     fields += [pa.field(f"{p}_flag", pa.int8()) for p in POLLUTANTS]
     return pa.schema(fields)
+
+#: Default non-city stations: Beijing's 定陵 is the city clean-control point (城市清洁对照点).
+DEFAULT_CITY_EXCLUDE = ("Dingling", "定陵")
