@@ -9,6 +9,7 @@ an empty PostgreSQL database is ready at once.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -68,26 +69,41 @@ def make_engine(url: str) -> Engine:
 
 def migrate(engine: Engine) -> None:
     """Upgrade the database to the newest migration (a no-op when it is already there)."""
-    from alembic import command
-    from alembic.config import Config
-
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS))
     with engine.connect() as conn:
-        if _at_head(conn, cfg):
+        if _at_head(conn):
             return
+        from alembic import command
+        from alembic.config import Config
+
+        cfg = Config()
+        cfg.set_main_option("script_location", str(MIGRATIONS))
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
         conn.commit()
 
 
-def _at_head(conn, cfg) -> bool:  # type: ignore[no-untyped-def]
-    from alembic.runtime.migration import MigrationContext
-    from alembic.script import ScriptDirectory
+_REV = re.compile(r"^(down_revision|revision)\s*=\s*['\"]([^'\"]+)['\"]", re.M)
 
-    heads = set(ScriptDirectory.from_config(cfg).get_heads())
-    current = set(MigrationContext.configure(conn).get_current_heads())
-    return current == heads
+
+def head_revisions() -> set[str]:
+    """The newest migrations, read from the version files' `revision` / `down_revision` lines
+    (cheaper than importing Alembic on every command)."""
+    revs: set[str] = set()
+    downs: set[str] = set()
+    for f in (MIGRATIONS / "versions").glob("*.py"):
+        for kind, rev in _REV.findall(f.read_text(encoding="utf-8")):
+            (revs if kind == "revision" else downs).add(rev)
+    return revs - downs
+
+
+def _at_head(conn) -> bool:  # type: ignore[no-untyped-def]
+    from sqlalchemy import inspect as sa_inspect
+
+    if not sa_inspect(conn).has_table("alembic_version"):
+        return False
+    current = {r[0] for r in conn.execute(text("SELECT version_num FROM alembic_version"))}
+    conn.rollback()
+    return current == head_revisions()
 
 
 class Ledger:
