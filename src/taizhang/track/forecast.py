@@ -111,18 +111,29 @@ def trend(
     n = len(points)
     if n < 2:
         return None
-    xs = [float(d.toordinal()) for d, _ in points]
-    ys = [float(v) for _, v in points]
-    mx, my = sum(xs) / n, sum(ys) / n
-    sxx = sum((x - mx) ** 2 for x in xs)
-    if sxx == 0.0:
+    # One pass over the points (this runs for every subject of a status list): sums of x, y, x², xy, y²
+    # with x in days from the first point, then the usual centred forms.
+    base = points[0][0].toordinal()
+    sx = sy = sxx_ = sxy_ = syy_ = 0.0
+    for d, v in points:
+        x = float(d.toordinal() - base)
+        y = float(v)
+        sx += x
+        sy += y
+        sxx_ += x * x
+        sxy_ += x * y
+        syy_ += y * y
+    mx, my = sx / n, sy / n
+    sxx = sxx_ - n * mx * mx
+    if sxx <= 1e-12 * max(1.0, sxx_):
         return None
-    slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sxx
-    x0 = float(at.toordinal())
+    sxy = sxy_ - n * mx * my
+    slope = sxy / sxx
+    x0 = float(at.toordinal() - base)
     value = my + slope * (x0 - mx)
     if n < 3:
         return value, None, None
-    sse = sum((y - (my + slope * (x - mx))) ** 2 for x, y in zip(xs, ys, strict=True))
+    sse = max(0.0, (syy_ - n * my * my) - slope * sxy)
     s = math.sqrt(sse / (n - 2))
     half = t_quantile(0.5 + confidence / 2.0, n - 2) * s * math.sqrt(1.0 + 1.0 / n + (x0 - mx) ** 2 / sxx)
     return value, value - half, value + half
