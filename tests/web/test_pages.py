@@ -70,3 +70,29 @@ def test_public_page_needs_no_login_and_hides_internal_notes(ledger) -> None:
     assert r.status_code == 200
     assert "细颗粒物" in r.text and "内部说明" not in r.text
     assert anon.get("/", follow_redirects=False).status_code == 303
+
+
+def test_exports_download(ledger) -> None:
+    import io
+
+    import docx
+    import openpyxl
+
+    c = _admin(ledger)
+    token = re.search(r'name="csrf" value="([^"]+)"', c.get("/plans").text).group(1)
+    preview = c.post("/plans/upload", data={"csrf": token}, files={"file": ("p.txt", EXAMPLE.read_bytes())}).text
+    import html
+
+    payload = re.search(r'<textarea name="payload" hidden>(.*?)</textarea>', preview, re.S).group(1)
+    c.post("/plans/confirm", data={"csrf": token, "source": "p.txt", "payload": html.unescape(payload)})
+    xlsx = c.get("/export/ledger.xlsx?as_of=2025-06-30")
+    assert xlsx.status_code == 200
+    wb = openpyxl.load_workbook(io.BytesIO(xlsx.content))
+    assert {"任务", "指标", "责任单位", "进度"} <= set(wb.sheetnames)
+    word = c.get("/export/bulletin.docx?month=2025-06")
+    assert word.status_code == 200
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(word.content)).paragraphs)
+    assert "调度通报" in text
+    pdf = c.get("/export/bulletin.pdf?month=2025-06")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert c.get("/export/bulletin.pdf?month=June").status_code == 422

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from typing import Any
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
@@ -438,3 +439,60 @@ def public_page(request: Request, v: Viewer = Depends(viewer), s: Session = Depe
                      "status": queries.STATUS_LABELS.get(e.status, "") if e else "",
                      "progress": e.actual if e else None, "current": e.current if e else None})
     return render(request, "public.html", v, title="信息公开", rows=rows, as_of=as_of)
+
+
+# ---- 导出 -------------------------------------------------------------------------------------------
+
+_MEDIA = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+}
+
+
+def _download(data: bytes, name: str, ext: str) -> Response:
+    from urllib.parse import quote
+
+    return Response(data, media_type=_MEDIA[ext],
+                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}.{ext}"})
+
+
+@router.get("/export/ledger.xlsx")
+def export_ledger(request: Request, v: Viewer = Depends(reader), s: Session = Depends(db)) -> Response:
+    """The Excel ledger (任务/指标/责任单位/进度)."""
+    import tempfile
+    from pathlib import Path
+
+    from taizhang.report.ledger_xlsx import write_ledger
+
+    as_of = as_of_param(request)
+    with tempfile.TemporaryDirectory() as tmp:
+        out = write_ledger(s, Path(tmp) / "ledger.xlsx", as_of)
+        return _download(out.read_bytes(), f"台账-{as_of}", "xlsx")
+
+
+@router.get("/export/bulletin.{ext}")
+def export_bulletin(ext: str, request: Request, v: Viewer = Depends(reader), s: Session = Depends(db)) -> Response:
+    """The monthly 调度通报 as Word or PDF (?month=YYYY-MM, default the current month)."""
+    import tempfile
+    from pathlib import Path
+
+    from taizhang.report.bulletin import build_bulletin
+
+    if ext not in ("docx", "pdf"):
+        return Response("unknown format", status_code=404)
+    month = request.query_params.get("month") or dt.date.today().strftime("%Y-%m")
+    if not re.fullmatch(r"\d{4}-\d{2}", month):
+        raise InputError("month", f"not a month (YYYY-MM): {month!r}")
+    bulletin = build_bulletin(s, month)
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / f"bulletin.{ext}"
+        if ext == "docx":
+            from taizhang.report.bulletin_docx import write_docx
+
+            write_docx(bulletin, out)
+        else:
+            from taizhang.report.bulletin_pdf import write_pdf
+
+            write_pdf(bulletin, out)
+        return _download(out.read_bytes(), f"调度通报-{month}", ext)
