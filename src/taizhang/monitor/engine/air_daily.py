@@ -46,7 +46,6 @@ def station_daily(hourly: ir.Table) -> ir.Table:
     for p in DAILY_MEAN:
         aggs[f"{p}_fsum"] = hourly[p].sum()
         aggs[f"{p}_hours"] = hourly[p].count()
-    aggs["o3_hours"] = hourly.o3.count()
     for h in HOURS:
         aggs[f"_o3f{h:02d}"] = (hourly.hour == h).ifelse(hourly.o3, ibis.null("float64")).max()
     return _days_from_pass(hourly.group_by(["station", "date"]).aggregate(**aggs))
@@ -60,7 +59,6 @@ def _days_from_pass(raw: ir.Table) -> ir.Table:
         raw.select(
             "station",
             "date",
-            "o3_hours",
             **{f"{p}_hours": raw[f"{p}_hours"] for p in DAILY_MEAN},
             **{f"_{p}_sum": to_units(raw[f"{p}_fsum"]) for p in DAILY_MEAN},
             **{f"_u{h:02d}": to_units(raw[f"_o3f{h:02d}"]) for h in HOURS},
@@ -75,7 +73,7 @@ def _days_from_pass(raw: ir.Table) -> ir.Table:
         cols[f"{p}_hours"] = n
     for h in HOURS:
         cols[hour_col(h)] = round_div(u[h], SCALE)
-    cols["o3_hours"] = units.o3_hours
+    cols["o3_hours"] = sum(x.notnull().cast("int64") for x in u)  # one hourly row per station-hour
     cols["o3_1h"] = round_div(greatest(u), SCALE)  # rounding is monotone: max of rounded = rounded max
     # 8-hour windows: each hour packed as 16·units + 1 (0 when missing), so the sum of a window's
     # packed hours is 16·(sum of its valid hours) + (their number).
