@@ -15,11 +15,17 @@ from taizhang.web.app import Forbidden, NotSignedIn
 READ_ROLES = ("admin", "department", "leader")
 
 
-def db(request: Request) -> Iterator[Session]:
+def _transaction(request: Request) -> Iterator[Session]:
     """The request's transaction: reads take no write lock; a failed write stores nothing."""
     write = request.method not in ("GET", "HEAD", "OPTIONS")
     with request.app.state.ledger.session("web", write=write) as s:
         yield s
+
+
+def db(s: Session = Depends(_transaction, scope="function")) -> Session:
+    """The request's transaction, committed before the response is sent (scope "function"): a browser
+    following the redirect after a sign-in or a report must find it stored."""
+    return s
 
 
 @dataclass
