@@ -272,6 +272,8 @@ def _workbench_dept(request: Request, v: Viewer, s: Session) -> Department:
 
 @router.get("/dept")
 def workbench(request: Request, v: Viewer = Depends(reader), s: Session = Depends(db)) -> Response:
+    from taizhang.track.cases import STATE_LABELS
+
     if v.role != "department" and not request.query_params.get("dept"):
         depts = [d for d, _al, n in __import__("taizhang.ledger.departments", fromlist=["listing"]).listing(s) if n]
         return render(request, "dept_pick.html", v, title="部门工作台", depts=depts)
@@ -283,7 +285,8 @@ def workbench(request: Request, v: Viewer = Depends(reader), s: Session = Depend
     cases = s.scalars(select(Case).where(Case.department_id == dept.id).order_by(Case.due)).all()
     return render(request, "dept.html", v, title=f"部门工作台 · {dept.name}", dept=dept, tasks=tasks,
                   targets=targets, evs=evs, cases=cases, as_of=as_of, can_write=v.can_write_for(dept.id),
-                  errors=None, message=request.query_params.get("msg"))
+                  errors=None, message=request.query_params.get("msg"),
+                  case_labels=STATE_LABELS)
 
 
 @router.post("/reports", dependencies=[Depends(check_csrf)])
