@@ -135,3 +135,28 @@ def test_percentiles_exact_hj663(con):
     assert int(got["pm25_mean"]) == 183
     assert got["pm25_p95"] == round(percentile_hj663(values, 95))
     assert bool(got["pm25_valid"]) is True
+
+
+def test_percentile_ties_round_half_even(con):
+    # n = 11 → k − 1 = 10·0.95 = 9.5: the 95th percentile is halfway between the two largest values
+    rows = []
+    for station, top in (("A", (10, 11)), ("B", (11, 12))):
+        for i, v in enumerate((*range(9), *top)):
+            rows.append({"station": station, "date": dt.date(2015, 1, 1) + dt.timedelta(days=i), "aqi": 50,
+                         **{c: v for c in ("pm25", "pm10", "so2", "no2", "co", "o3_8h")}})
+    got = con.execute(annual(ibis.memtable(pa.Table.from_pylist(rows)))).set_index("station")
+    assert int(got.loc["A", "pm25_p95"]) == 10  # 10.5 → 10
+    assert int(got.loc["B", "pm25_p95"]) == 12  # 11.5 → 12
+    assert int(got.loc["A", "so2_p98"]) == 11  # 10 + 0.8 = 10.8
+    assert bool(got.loc["A", "pm25_valid"]) is False  # 11 days
+
+
+def test_city_day_without_any_valid_station_value_is_null(con):
+    rows = []
+    for station in ("A", "B"):
+        rows += day_of_hours(station, D0, {"pm25": [30.5] * 24, "pm10": [None] * 24, "o3": [50.0] * 5 + [None] * 19})
+    t = pipeline.hourly_from_arrow(con, hourly_table(rows), "city_null_case")
+    at = pipeline.air_tables(t, "HJ633-2012", ())
+    city = at.city_daily.to_pyarrow().to_pylist()[0]
+    assert city["pm25"] == 30 and city["pm10"] is None and city["pm10_hours"] == 0  # 30.5 → 30
+    assert city["o3_w00"] is None and city["o3_8h"] is None and city["o3_1h"] == 50

@@ -114,8 +114,8 @@ def city_daily(daily: ir.Table, exclude: list[str] | tuple[str, ...] = ()) -> ir
     agg = src.group_by("date").aggregate(**aggs)
     cols: dict[str, ir.Value] = {"station": ibis.literal(CITY), "date": agg.date, "stations": agg.stations}
     for c in (*DAILY_MEAN, *(hour_col(h) for h in HOURS), *(window_col(s) for s in WINDOWS)):
-        n = agg[f"{c}__n"]
-        cols[c] = (n > 0).ifelse(round_div(agg[f"{c}__s"], n), ibis.null("int64"))
+        # with no valid station the SUM is null, and so is the quotient (no division by zero is evaluated)
+        cols[c] = round_div(agg[f"{c}__s"], agg[f"{c}__n"])
     for p in DAILY_MEAN:
         cols[f"{p}_hours"] = agg[f"{p}__n"]  # for the city: the number of stations with a valid value
     out = barrier(agg.select(**cols))
