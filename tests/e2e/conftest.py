@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM = Path(os.environ.get("TAIZHANG_CHROMIUM", "/usr/bin/chromium"))  # Debian's package
 SHOTS = ROOT / "out" / "e2e"
 AS_OF = "2025-10-31"  # the demo's "today": every page is asked for this date
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -99,6 +99,8 @@ def server(browser, tmp_path_factory) -> Iterator[str]:  # type: ignore[no-untyp
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+    served = (tmp / "serve.log").read_text(encoding="utf-8", errors="replace")
+    assert "Traceback" not in served, f"the server raised while serving the browser tests:\n{served[-4000:]}"
 
 
 class Page:
