@@ -31,7 +31,11 @@ def monitor_view(s: Session, params: Mapping[str, str]) -> dict[str, Any]:
         year = int(raw_year) if raw_year and raw_year.isdigit() else (years[-1] if years else None)
         calendar = [[d.isoformat(), float(v)] for d, v in rows if d.year == year]
     good = []
-    for name in sorted(x for x in series if x.endswith(":good_ratio")):
+    ratios = sorted(x for x in series if x.endswith(":good_ratio"))
+    bound = set(s.scalars(select(Target.series).where(Target.series.in_(ratios))))
+    # the city's ratio and any bound to a target; a station's own only when there is nothing else
+    shown = [x for x in ratios if x in bound or x.startswith("air:city:")] or ratios
+    for name in shown:
         vals = s.execute(select(IndicatorValue.as_of, IndicatorValue.value)
                          .where(IndicatorValue.series == name).order_by(IndicatorValue.as_of)).all()
         goal = s.scalar(select(Target.value).where(Target.series == name))
