@@ -7,7 +7,7 @@ user writes only its own department's reports and cases; acceptance and return a
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query
 from fastapi.security import HTTPBearer
@@ -18,11 +18,29 @@ from sqlalchemy.orm import Session
 from taizhang.ledger.models import Case, Department, Plan, ProgressReport, Score, Target, Task
 from taizhang.web.deps import Viewer, db, reader, writer
 
+
+class Problem(BaseModel):
+    """An error body: a one-line problem, or FastAPI's list of request validation errors."""
+
+    detail: str | list[dict[str, Any]]
+
+
+def _err(description: str) -> dict[str, Any]:
+    return {"model": Problem, "description": description}
+
+
 bearer = HTTPBearer(auto_error=False, description="An API token from `taizhang user token NAME`.")
-router = APIRouter(prefix="/api/v1", tags=["ledger"], dependencies=[Depends(bearer)])
+router = APIRouter(prefix="/api/v1", tags=["ledger"], dependencies=[Depends(bearer)],
+                   responses={401: _err("no or unknown API token"), 403: _err("not allowed for this role"),
+                              422: _err("invalid request")})
 PAGE = Annotated[int, Query(ge=1, le=1000)]
 OFFSET = Annotated[int, Query(ge=0, le=10_000_000)]
 DbId = Annotated[int, Field(ge=1, le=2**31 - 1)]
+IdFilter = Annotated[int | None, Query(ge=1, le=2**31 - 1)]  # a row id as a filter: beyond it nothing matches
+YearFilter = Annotated[int | None, Query(ge=1900, le=2200)]
+# models.CASE_STATES
+CaseState = Literal["assigned", "rectifying", "pending_acceptance", "closed", "returned"]
+NO_NUL = r"^[^\x00]*$"  # PostgreSQL text cannot hold NUL; refused as invalid input rather than failing late
 
 
 class PlanOut(BaseModel):
@@ -74,8 +92,8 @@ class ReportIn(BaseModel):
     as_of: dt.date
     value: float | None = Field(default=None, allow_inf_nan=False, ge=-1e12, le=1e12)
     percent: float | None = Field(default=None, ge=0, le=100, allow_inf_nan=False)
-    narrative: str = Field(default="", max_length=10000)
-    uid: str | None = Field(default=None, min_length=1, max_length=64)
+    narrative: str = Field(default="", max_length=10000, pattern=NO_NUL)
+    uid: str | None = Field(default=None, min_length=1, max_length=64, pattern=NO_NUL)
 
 
 class ReportOut(BaseModel):
@@ -123,7 +141,7 @@ class CaseOut(BaseModel):
 
 class AdvanceIn(BaseModel):
     to: Literal["rectifying", "pending_acceptance", "closed", "returned"]
-    reason: str = Field(default="", max_length=5000)
+    reason: str = Field(default="", max_length=5000, pattern=NO_NUL)
     on: dt.date | None = None
 
 
@@ -181,7 +199,7 @@ def list_plans(v: Viewer = Depends(reader), s: Session = Depends(db)) -> list[Pl
     return [_plan(p) for p in s.scalars(select(Plan).order_by(Plan.id))]
 
 
-@router.get("/plans/{plan_id}", response_model=PlanOut, responses={404: {"description": "not found"}})
+@router.get("/plans/{plan_id}", response_model=PlanOut, responses={404: _err("not found")})
 def get_plan(plan_id: int, v: Viewer = Depends(reader), s: Session = Depends(db)) -> PlanOut:
     p = s.get(Plan, plan_id) if 0 < plan_id < 2**31 else None
     if p is None:
@@ -190,7 +208,7 @@ def get_plan(plan_id: int, v: Viewer = Depends(reader), s: Session = Depends(db)
 
 
 @router.get("/tasks", response_model=list[TaskOut])
-def list_tasks(plan_id: int | None = None, limit: PAGE = 200, offset: OFFSET = 0,
+def list_tasks(plan_id: IdFilter = None, limit: PAGE = 200, offset: OFFSET = 0,
                v: Viewer = Depends(reader), s: Session = Depends(db)) -> list[TaskOut]:
     q = select(Task).where(~Task.removed).order_by(Task.id).limit(limit).offset(offset)
     if plan_id is not None:
@@ -198,7 +216,7 @@ def list_tasks(plan_id: int | None = None, limit: PAGE = 200, offset: OFFSET = 0
     return [_task(t) for t in s.scalars(q)]
 
 
-@router.get("/tasks/{task_id}", response_model=TaskOut, responses={404: {"description": "not found"}})
+@router.get("/tasks/{task_id}", response_model=TaskOut, responses={404: _err("not found")})
 def get_task(task_id: int, v: Viewer = Depends(reader), s: Session = Depends(db)) -> TaskOut:
     t = s.get(Task, task_id) if 0 < task_id < 2**31 else None
     if t is None:
@@ -207,7 +225,7 @@ def get_task(task_id: int, v: Viewer = Depends(reader), s: Session = Depends(db)
 
 
 @router.get("/targets", response_model=list[TargetOut])
-def list_targets(plan_id: int | None = None, limit: PAGE = 200, offset: OFFSET = 0,
+def list_targets(plan_id: IdFilter = None, limit: PAGE = 200, offset: OFFSET = 0,
                  v: Viewer = Depends(reader), s: Session = Depends(db)) -> list[TargetOut]:
     q = select(Target).where(~Target.removed).order_by(Target.id).limit(limit).offset(offset)
     if plan_id is not None:
@@ -215,7 +233,7 @@ def list_targets(plan_id: int | None = None, limit: PAGE = 200, offset: OFFSET =
     return [_target(t) for t in s.scalars(q)]
 
 
-@router.get("/targets/{target_id}", response_model=TargetOut, responses={404: {"description": "not found"}})
+@router.get("/targets/{target_id}", response_model=TargetOut, responses={404: _err("not found")})
 def get_target(target_id: int, v: Viewer = Depends(reader), s: Session = Depends(db)) -> TargetOut:
     t = s.get(Target, target_id) if 0 < target_id < 2**31 else None
     if t is None:
@@ -224,7 +242,7 @@ def get_target(target_id: int, v: Viewer = Depends(reader), s: Session = Depends
 
 
 @router.get("/reports", response_model=list[ReportOut])
-def list_reports(task_id: int | None = None, target_id: int | None = None, limit: PAGE = 200, offset: OFFSET = 0,
+def list_reports(task_id: IdFilter = None, target_id: IdFilter = None, limit: PAGE = 200, offset: OFFSET = 0,
                  v: Viewer = Depends(reader), s: Session = Depends(db)) -> list[ReportOut]:
     q = select(ProgressReport).order_by(ProgressReport.id).limit(limit).offset(offset)
     if task_id is not None:
@@ -235,8 +253,8 @@ def list_reports(task_id: int | None = None, target_id: int | None = None, limit
 
 
 @router.post("/reports", response_model=ReportOut, status_code=201,
-             responses={403: {"description": "not your department"}, 404: {"description": "no such subject"},
-                        422: {"description": "invalid report"}})
+             responses={403: _err("not your department"), 404: _err("no such subject"),
+                        422: _err("invalid report")})
 def create_report(body: ReportIn, v: Viewer = Depends(writer), s: Session = Depends(db)) -> ReportOut:
     from taizhang.track.reports import add_report
 
@@ -277,7 +295,8 @@ def list_warnings(as_of: dt.date | None = None, colour: Literal["red", "yellow",
 
 
 @router.get("/cases", response_model=list[CaseOut])
-def list_cases(state: str | None = None, v: Viewer = Depends(reader), s: Session = Depends(db)) -> list[CaseOut]:
+def list_cases(state: CaseState | None = None, v: Viewer = Depends(reader),
+               s: Session = Depends(db)) -> list[CaseOut]:
     q = select(Case).order_by(Case.id)
     if state is not None:
         q = q.where(Case.state == state)
@@ -285,8 +304,7 @@ def list_cases(state: str | None = None, v: Viewer = Depends(reader), s: Session
 
 
 @router.post("/cases/{case_id}/advance", response_model=CaseOut,
-             responses={403: {"description": "not allowed"}, 404: {"description": "no such case"},
-                        422: {"description": "invalid step"}})
+             responses={403: _err("not allowed"), 404: _err("no such case"), 422: _err("invalid step")})
 def advance_case(case_id: int, body: AdvanceIn, v: Viewer = Depends(writer), s: Session = Depends(db)) -> CaseOut:
     from taizhang.errors import InputError
     from taizhang.track.cases import BUREAU_ONLY, advance
@@ -307,7 +325,7 @@ def advance_case(case_id: int, body: AdvanceIn, v: Viewer = Depends(writer), s: 
 
 
 @router.get("/scores", response_model=list[ScoreOut])
-def list_scores(year: int | None = None, v: Viewer = Depends(reader), s: Session = Depends(db)) -> list[ScoreOut]:
+def list_scores(year: YearFilter = None, v: Viewer = Depends(reader), s: Session = Depends(db)) -> list[ScoreOut]:
     q = select(Score).order_by(Score.year, Score.total.desc())
     if year is not None:
         q = q.where(Score.year == year)
