@@ -284,12 +284,12 @@ def create_report(body: ReportIn, v: Viewer = Depends(writer), s: Session = Depe
 @router.get("/warnings", response_model=list[WarningOut])
 def list_warnings(as_of: dt.date | None = None, colour: Literal["red", "yellow", "white"] | None = None,
                   v: Viewer = Depends(reader), s: Session = Depends(db)) -> list[WarningOut]:
-    from taizhang.track.evaluate import evaluate
+    from taizhang.web.queries import evaluations
 
     day = as_of or dt.date.today()
     if not dt.date(1900, 1, 1) <= day <= dt.date(2200, 12, 31):
         raise HTTPException(status_code=422, detail="as_of out of range")
-    evs = [e for e in evaluate(s, day) if e.colour and (colour is None or e.colour == colour)]
+    evs = [e for e in evaluations(s, day) if e.colour and (colour is None or e.colour == colour)]
     evs.sort(key=lambda e: (-e.rank, -(e.gap or 0)))
     return [WarningOut(**{k: getattr(e, k) for k in WarningOut.model_fields}) for e in evs]
 

@@ -3,35 +3,154 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter, defaultdict
-from typing import Any
+import os
+import threading
+from collections import Counter, OrderedDict, defaultdict
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from taizhang.ledger.models import Department, IndicatorValue, Plan, ProgressReport, Target, Task
+from taizhang.ledger.models import AuditEntry, Department, IndicatorValue, Plan, ProgressReport, Target, Task
 from taizhang.track.model import Evaluation
 
 STATUS_LABELS = {"done": "已完成", "on_track": "正常推进", "lagging": "进度滞后", "overdue": "逾期未完成",
                  "no_data": "未报送"}
 COLOUR_LABELS = {"red": "红色", "yellow": "黄色", "white": "白色", None: "无"}
+T = TypeVar("T")
+
+
+class _LedgerCache:
+    """Read models kept in process and reused while the ledger is unchanged.
+
+    `evaluate` over a full ledger (26k subjects) takes seconds, and the dashboard's summaries of it tens
+    of milliseconds; every dashboard, task page and warning list needs them. Entries are keyed by the
+    ledger's state: the database, the rules in force and the change counters (the newest audit entry —
+    every ORM insert, update and delete writes one —, the newest progress report and the newest
+    indicator value, which bulk loads write without an audit entry). Any write changes the state, and
+    the next reader computes afresh. Only reading sessions use the cache (a writing one may see its own
+    uncommitted rows). Concurrent readers of a missing entry wait for one computation instead of each
+    running it. The cached objects are shared: read them, never change them.
+    """
+
+    def __init__(self, size: int = 16) -> None:
+        self.size = size
+        self._entries: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+        self._lock = threading.Lock()
+        self._computing: dict[tuple[Any, ...], threading.Lock] = {}
+        self.hits = self.misses = 0
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+    @staticmethod
+    def state(session: Session) -> tuple[Any, ...] | None:
+        """The ledger's state as this reading session sees it (None for a writing session)."""
+        if "taizhang_state" in session.info:
+            return session.info["taizhang_state"]  # type: ignore[no-any-return]
+        conn = session.connection()
+        if conn.get_execution_options().get("sqlite_write") or session.new or session.dirty or session.deleted:
+            return None
+        rules = os.environ.get("TAIZHANG_RULES") or ""
+        try:
+            rules_stamp = os.stat(rules).st_mtime_ns if rules else 0
+        except OSError:
+            rules_stamp = -1
+        marks = session.execute(select(
+            select(func.max(AuditEntry.id)).scalar_subquery(),
+            select(func.max(ProgressReport.id)).scalar_subquery(),
+            select(func.max(IndicatorValue.id)).scalar_subquery())).one()
+        state = (conn.engine.url.render_as_string(hide_password=True), rules, rules_stamp, *marks)
+        session.info["taizhang_state"] = state
+        return state
+
+    def find(self, session: Session, name: tuple[Any, ...]) -> Any:
+        state = self.state(session)
+        if state is None:
+            return None
+        with self._lock:
+            return self._entries.get((state, name))
+
+    def get(self, session: Session, name: tuple[Any, ...], compute: Callable[[], T]) -> T:
+        """The value of `compute()` for this ledger state and `name`, computed at most once."""
+        state = self.state(session)
+        if state is None:
+            return compute()
+        key = (state, name)
+        with self._lock:
+            if key in self._entries:
+                self._entries.move_to_end(key)
+                self.hits += 1
+                return self._entries[key]  # type: ignore[no-any-return]
+            gate = self._computing.setdefault(key, threading.Lock())
+        with gate:  # one computation per key; the others wait for it
+            with self._lock:
+                if key in self._entries:
+                    self.hits += 1
+                    return self._entries[key]  # type: ignore[no-any-return]
+            try:
+                value = compute()
+                with self._lock:
+                    self.misses += 1
+                    self._entries[key] = value
+                    while len(self._entries) > self.size:
+                        self._entries.popitem(last=False)
+            finally:
+                with self._lock:
+                    self._computing.pop(key, None)
+            return value
+
+
+CACHE = _LedgerCache()
+
+
+def _options(kw: dict[str, Any]) -> tuple[Any, ...] | None:
+    try:
+        options = tuple(sorted(kw.items()))
+        hash(options)
+    except TypeError:  # e.g. a Rules object: not cached
+        return None
+    return options
 
 
 def evaluations(session: Session, as_of: dt.date, **kw: Any) -> list[Evaluation]:
+    """Every live task and target judged as of `as_of` (see `taizhang.track.evaluate.evaluate`), from the
+    cache while the ledger is unchanged. The list and its Evaluations are shared: do not change them."""
     from taizhang.track.evaluate import evaluate
 
-    return evaluate(session, as_of, **kw)
+    options = _options(kw)
+    if options is None:
+        return evaluate(session, as_of, **kw)
+    return CACHE.get(session, ("evaluate", as_of, options), lambda: evaluate(session, as_of, **kw))
+
+
+def evaluation(session: Session, kind: str, sid: int, as_of: dt.date) -> Evaluation | None:
+    """One task's or target's evaluation as of `as_of` (None for a removed or unknown subject)."""
+    index = CACHE.get(session, ("index", as_of), lambda: {
+        (e.subject_type, e.subject_id): e for e in evaluations(session, as_of)})
+    return index.get((kind, sid))
 
 
 def dept_names(session: Session) -> dict[int, str]:
-    return dict(session.execute(select(Department.id, Department.name)).all())
+    return CACHE.get(session, ("dept_names",),  # type: ignore[no-any-return]
+                     lambda: dict(session.execute(select(Department.id, Department.name)).all()))
 
 
 def plan_names(session: Session) -> dict[int, str]:
-    return {p.id: (p.title or p.key) for p in session.scalars(select(Plan))}
+    return CACHE.get(session, ("plan_names",),  # type: ignore[no-any-return]
+                     lambda: {p.id: (p.title or p.key) for p in session.scalars(select(Plan))})
 
 
 def overview(session: Session, evs: list[Evaluation], as_of: dt.date) -> dict[str, Any]:
+    """Counts by status and colour, departments reddest first, due within 30 days, the reds."""
+    if evs is CACHE.find(session, ("evaluate", as_of, ())):  # the whole ledger's: summarised once per state
+        return CACHE.get(session, ("overview", as_of), lambda: _overview(session, evs, as_of))  # type: ignore[no-any-return]
+    return _overview(session, evs, as_of)
+
+
+def _overview(session: Session, evs: list[Evaluation], as_of: dt.date) -> dict[str, Any]:
     names = dept_names(session)
     by_status = Counter(e.status for e in evs)
     by_colour = Counter(e.colour for e in evs)
@@ -90,6 +209,10 @@ def dept_subjects(session: Session, dept_id: int) -> tuple[list[Task], list[Targ
 
 
 def counts(session: Session) -> dict[str, int]:
+    return CACHE.get(session, ("counts",), lambda: _counts(session))  # type: ignore[no-any-return]
+
+
+def _counts(session: Session) -> dict[str, int]:
     return {
         "plans": session.scalar(select(func.count()).select_from(Plan)) or 0,
         "tasks": session.scalar(select(func.count()).select_from(Task).where(~Task.removed)) or 0,

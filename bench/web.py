@@ -1,0 +1,275 @@
+"""Web speed: `taizhang serve` on the generated 20,000-task ledger (SQLite), measured over HTTP.
+
+The generated ledger is the one bench/ledger.py caches in bench/_data/ (built when missing); this
+benchmark works on a copy of it (users, tokens and the submitted reports never touch the cache).
+
+1. pages: `taizhang serve` runs as a subprocess; an admin signs in; --clients concurrent clients
+   (threads, each with its own httpx client and the admin's session cookie) fetch the dashboard `/`
+   and then task pages `/tasks/{id}` (random ids), --requests of each. Reported: the first (cold)
+   dashboard, p50 / p95 / p99 latency and requests/s. Goal: p95 ≤ 150 ms.
+2. writes: --submissions progress reports POSTed at once to /api/v1/reports (asyncio, one connection
+   each, every one with its own uid) with a department user's API token on that department's tasks.
+   All must answer 201 and be stored (rows counted afterwards in the database); the wall time is
+   reported.
+3. memory: the server process's peak RSS (VmHWM) at the end.
+
+    .venv/bin/python bench/web.py
+    .venv/bin/python bench/web.py --requests 100 --clients 10     # quicker
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import datetime as dt
+import importlib.util
+import os
+import random
+import shutil
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import httpx
+
+HERE = Path(__file__).resolve().parent
+GOAL_P95_MS = 150.0
+PASSWORD = "bench-password-1"
+
+
+def _bench_ledger():  # type: ignore[no-untyped-def]
+    """bench/ledger.py as a module (it builds and caches the generated ledger)."""
+    spec = importlib.util.spec_from_file_location("bench_ledger", HERE / "ledger.py")
+    assert spec and spec.loader
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def prepare(db: Path) -> tuple[str, list[int], list[int]]:
+    """Admin and department users on the copy; the department's API token, its tasks, all task ids."""
+    from sqlalchemy import func, select
+
+    from taizhang.ledger.db import open_ledger
+    from taizhang.ledger.models import Assignment, Department, Task
+    from taizhang.web.auth import add_user, new_api_token
+
+    lg = open_ledger(db)
+    with lg.session("bench") as s:
+        dept_id, _ = s.execute(select(Assignment.department_id, func.count()).where(Assignment.role == "lead")
+                               .group_by(Assignment.department_id).order_by(func.count().desc())).first()
+        add_user(s, "admin", PASSWORD, "admin")
+        add_user(s, "dept", PASSWORD, "department", s.get(Department, dept_id).name)
+        token = new_api_token(s, "dept", "bench")
+        own = list(s.scalars(select(Task.id).join(Assignment).where(
+            Assignment.department_id == dept_id, Assignment.role == "lead", ~Task.removed)))
+        every = list(s.scalars(select(Task.id).where(~Task.removed)))
+    lg.close()
+    return token, own, every
+
+
+@contextlib.contextmanager
+def server(db: Path, port: int, log: Path) -> Iterator[subprocess.Popen[bytes]]:
+    """`taizhang serve` on db; its stderr goes to `log` (a pipe nobody reads would stall it)."""
+    cmd = [sys.executable, "-m", "taizhang.cli", "serve", "--db", str(db), "--port", str(port)]
+    with log.open("wb") as err:
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"taizhang serve exited: {log.read_text()[-2000:]}")
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/login", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("taizhang serve did not answer within 60 s")
+            time.sleep(0.2)
+        yield proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def peak_rss_mb(pid: int) -> float | None:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
+def sign_in(base: str) -> httpx.Cookies:
+    with httpx.Client(base_url=base) as c:
+        r = c.post("/login", data={"username": "admin", "password": PASSWORD}, follow_redirects=False)
+        if r.status_code != 303:
+            raise RuntimeError(f"sign-in failed: {r.status_code}")
+        return c.cookies
+
+
+def load(base: str, cookies: httpx.Cookies, paths: Callable[[int], str], n: int, clients: int) -> dict[str, object]:
+    """n GETs spread over `clients` threads; latencies (ms) of the 200 answers, failures counted."""
+    latencies: list[float] = []
+    failures: list[str] = []
+    lock = threading.Lock()
+    counter = iter(range(n))
+
+    def worker() -> None:
+        with httpx.Client(base_url=base, cookies=cookies, timeout=60) as c:
+            while True:
+                with lock:
+                    i = next(counter, None)
+                if i is None:
+                    return
+                path = paths(i)
+                t0 = time.perf_counter()
+                try:
+                    r = c.get(path)
+                    ok, why = r.status_code == 200, f"{path}: {r.status_code}"
+                except httpx.HTTPError as e:
+                    ok, why = False, f"{path}: {e!r}"
+                ms = (time.perf_counter() - t0) * 1000
+                with lock:
+                    (latencies.append(ms) if ok else failures.append(why))
+
+    t0 = time.perf_counter()
+    threads = [threading.Thread(target=worker) for _ in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    wall = time.perf_counter() - t0
+    return {"lat": latencies, "failures": failures, "wall": wall, "rps": n / wall}
+
+
+def pct(xs: list[float], p: float) -> float:
+    if not xs:
+        return float("nan")
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, max(0, round(p / 100 * len(xs) + 0.5) - 1))]
+
+
+async def submit(base: str, token: str, tasks: list[int], n: int, as_of: dt.date, run: str) -> dict[str, object]:
+    """n reports POSTed at once (one connection each), each with its own uid."""
+    headers = {"Authorization": f"Bearer {token}"}
+    limits = httpx.Limits(max_connections=n, max_keepalive_connections=n)
+    rng = random.Random(7)
+    bodies = [{"task_id": rng.choice(tasks), "as_of": as_of.isoformat(), "percent": round(rng.uniform(0, 100), 1),
+               "narrative": f"bench 并发报送 {i}", "uid": f"bench-{run}-{i}"} for i in range(n)]
+    async with httpx.AsyncClient(base_url=base, headers=headers, limits=limits, timeout=120) as c:
+        async def one(body: dict[str, object]) -> tuple[int, float]:
+            t0 = time.perf_counter()
+            r = await c.post("/api/v1/reports", json=body)
+            return r.status_code, (time.perf_counter() - t0) * 1000
+
+        t0 = time.perf_counter()
+        results = await asyncio.gather(*(one(b) for b in bodies), return_exceptions=True)
+        wall = time.perf_counter() - t0
+    codes: dict[str, int] = {}
+    lat = []
+    for res in results:
+        key = type(res).__name__ if isinstance(res, BaseException) else str(res[0])
+        codes[key] = codes.get(key, 0) + 1
+        if not isinstance(res, BaseException):
+            lat.append(res[1])
+    return {"wall": wall, "codes": codes, "lat": lat, "uids": [b["uid"] for b in bodies]}
+
+
+def stored(db: Path, uids: list[str]) -> int:
+    with contextlib.closing(sqlite3.connect(db)) as c:
+        c.execute("CREATE TEMP TABLE want(uid TEXT)")
+        c.executemany("INSERT INTO want VALUES (?)", [(u,) for u in uids])
+        return int(c.execute("SELECT count(*) FROM progress_report WHERE uid IN (SELECT uid FROM want)").fetchone()[0])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--plans", type=int, default=100)
+    ap.add_argument("--tasks", type=int, default=20000)
+    ap.add_argument("--reports", type=int, default=100000)
+    ap.add_argument("--requests", type=int, default=400, help="requests per page kind (default 400)")
+    ap.add_argument("--clients", type=int, default=20, help="concurrent clients (default 20)")
+    ap.add_argument("--submissions", type=int, default=200, help="parallel report submissions (default 200)")
+    args = ap.parse_args()
+
+    from taizhang.ledger.generate import DEFAULT_AS_OF
+
+    bl = _bench_ledger()
+    as_of = DEFAULT_AS_OF
+    print(f"taizhang web benchmark — Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, "
+          f"load average {os.getloadavg()[0]:.2f}")
+    cached, how = bl.generated_db(args.plans, args.tasks, args.reports, 0, as_of, False)
+    print(f"generated ledger: {cached.relative_to(bl.REPO)}, {how}")
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "web.db"
+        shutil.copyfile(cached, db)
+        token, own, every = prepare(db)
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        q = f"?as_of={as_of.isoformat()}"
+        log = Path(tmp) / "serve.log"
+        with server(db, port, log) as proc:
+            cookies = sign_in(base)
+            with httpx.Client(base_url=base, cookies=cookies, timeout=120) as c:
+                t0 = time.perf_counter()
+                cold = c.get("/" + q)
+                cold_ms = (time.perf_counter() - t0) * 1000
+                if cold.status_code != 200:
+                    raise RuntimeError(f"dashboard answered {cold.status_code}")
+            rng = random.Random(1)
+            ids = [rng.choice(every) for _ in range(args.requests)]
+            dash = load(base, cookies, lambda i: "/" + q, args.requests, args.clients)
+            task = load(base, cookies, lambda i: f"/tasks/{ids[i]}{q}", args.requests, args.clients)
+            sub = asyncio.run(submit(base, token, own, args.submissions, as_of, str(os.getpid())))
+            rss = peak_rss_mb(proc.pid)
+        n_stored = stored(db, sub["uids"])  # type: ignore[arg-type]
+        errors = [ln for ln in log.read_text(errors="replace").splitlines()
+                  if ln.startswith(("sqlalchemy.", "Exception", "TimeoutError")) or "Error:" in ln]
+
+    print(f"\n{args.clients} concurrent clients, {args.requests} requests per page (as of {as_of}); "
+          f"first dashboard (cold): {cold_ms:.0f} ms\n")
+    print(f"{'page':<22}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'req/s':>8}{'errors':>8}   goal p95 ≤ 150 ms")
+    for name, r in (("dashboard /", dash), ("task /tasks/{id}", task)):
+        lat: list[float] = r["lat"]  # type: ignore[assignment]
+        p95 = pct(lat, 95)
+        verdict = f"{'meets' if p95 <= GOAL_P95_MS else 'MISSES'} (x{p95 / GOAL_P95_MS:.2f})"
+        print(f"{name:<22}{pct(lat, 50):>9.0f}{p95:>9.0f}{pct(lat, 99):>9.0f}{r['rps']:>8.1f}"
+              f"{len(r['failures']):>8}   {verdict}")  # type: ignore[arg-type]
+        for f in r["failures"][:3]:  # type: ignore[index]
+            print(f"    failed: {f}")
+    lat = sub["lat"]  # type: ignore[assignment]
+    ok = n_stored == args.submissions and sub["codes"] == {"201": args.submissions}
+    print(f"\nreports: {args.submissions} parallel POST /api/v1/reports in {sub['wall']:.2f} s "
+          f"({args.submissions / sub['wall']:.0f}/s; p50 {pct(lat, 50):.0f} ms, max {max(lat, default=0):.0f} ms); "
+          f"answers {sub['codes']}; stored {n_stored}/{args.submissions}   "
+          f"goal: all stored — {'meets' if ok else 'MISSES'}")
+    print(f"server peak RSS: {rss:.0f} MB" if rss is not None else "server peak RSS: unknown")
+    if errors:
+        print(f"server errors logged: {len(errors)}, e.g. " + " | ".join(sorted(set(errors))[:3]))
+    if not ok:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

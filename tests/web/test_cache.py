@@ -1,0 +1,50 @@
+"""The in-process cache of whole-ledger evaluations: reused while the ledger is unchanged, never stale."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from taizhang.ledger.cli import load_plan
+from taizhang.ledger.importer import import_plan
+from taizhang.ledger.models import Task
+from taizhang.web import queries
+from taizhang.web.app import create_app
+from taizhang.web.auth import add_user, new_api_token
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "plan.txt"
+AS_OF = "2026-06-30"
+
+
+def test_warnings_reuse_the_evaluation_until_a_report_changes_the_ledger(ledger) -> None:  # type: ignore[no-untyped-def]
+    doc, cites = load_plan(EXAMPLE)
+    with ledger.session("test") as s:
+        import_plan(s, doc, source="plan.txt", cites=cites)
+        add_user(s, "admin", "correct-horse-1", "admin")
+        token = new_api_token(s, "admin")
+        task = s.scalar(select(Task).where(Task.deadline.is_not(None)).order_by(Task.id))
+    c = TestClient(create_app(ledger), headers={"Authorization": f"Bearer {token}"})
+    queries.CACHE.clear()
+
+    def warning() -> dict | None:  # type: ignore[type-arg]
+        r = c.get("/api/v1/warnings", params={"as_of": AS_OF})
+        assert r.status_code == 200
+        return next((w for w in r.json() if w["subject_type"] == "task" and w["subject_id"] == task.id), None)
+
+    before = warning()
+    misses = queries.CACHE.misses
+    assert warning() == before and queries.CACHE.misses == misses  # unchanged ledger: served from the cache
+    r = c.post("/api/v1/reports", json={"task_id": task.id, "as_of": AS_OF, "percent": 100, "uid": "cache-1"})
+    assert r.status_code == 201
+    assert warning() is None  # done: no longer a warning (the cache did not serve the old evaluation)
+    assert before is not None and before["actual"] in (None, 0)
+    assert queries.CACHE.misses > misses
+    with ledger.session(write=False) as s:  # the same evaluation as computing afresh
+        from taizhang.track.evaluate import evaluate
+
+        fresh = {(e.subject_type, e.subject_id): e for e in evaluate(s, dt.date.fromisoformat(AS_OF))}
+        cached = queries.evaluation(s, "task", task.id, dt.date.fromisoformat(AS_OF))
+        assert cached == fresh[("task", task.id)] and cached.status == "done"
