@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import asyncio
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from taizhang.ledger.models import User, UserSession
 from taizhang.web import auth
@@ -15,11 +17,32 @@ from taizhang.web.app import Forbidden, NotSignedIn
 READ_ROLES = ("admin", "department", "leader")
 
 
-def _transaction(request: Request) -> Iterator[Session]:
-    """The request's transaction: reads take no write lock; a failed write stores nothing."""
+async def _transaction(request: Request) -> AsyncIterator[Session]:
+    """The request's transaction: reads take no write lock; a failed write stores nothing.
+
+    On SQLite, writing requests queue on an asyncio lock in the event loop, one at a time per process:
+    waiting in worker threads (BEGIN IMMEDIATE's busy wait) would fill the thread pool, and the request
+    holding the lock could then not get a thread to commit (a deadlock until busy_timeout)."""
     write = request.method not in ("GET", "HEAD", "OPTIONS")
-    with request.app.state.ledger.session("web", write=write) as s:
-        yield s
+    ledger = request.app.state.ledger
+    gate = None
+    if write and ledger.engine.dialect.name == "sqlite":
+        gate = getattr(request.app.state, "write_gate", None)
+        if gate is None:
+            gate = request.app.state.write_gate = asyncio.Lock()
+        await gate.acquire()
+    try:
+        cm = ledger.session("web", write=write)
+        s = await run_in_threadpool(cm.__enter__)
+        try:
+            yield s
+        except BaseException as e:
+            await run_in_threadpool(cm.__exit__, type(e), e, e.__traceback__)
+            raise
+        await run_in_threadpool(cm.__exit__, None, None, None)
+    finally:
+        if gate is not None:
+            gate.release()
 
 
 def db(s: Session = Depends(_transaction, scope="function")) -> Session:

@@ -180,12 +180,7 @@ async def plan_confirm(request: Request, v: Viewer = Depends(admin), s: Session 
 # ---- 任务 / 指标 ------------------------------------------------------------------------------------
 
 def _evaluation(s: Session, kind: str, sid: int, as_of: dt.date):  # type: ignore[no-untyped-def]
-    from taizhang.track.evaluate import evaluate
-
-    for e in evaluate(s, as_of):
-        if e.subject_type == kind and e.subject_id == sid:
-            return e
-    return None
+    return queries.evaluation(s, kind, sid, as_of)
 
 
 @router.get("/tasks/{task_id}")
