@@ -52,8 +52,8 @@ def make_engine(url: str) -> Engine:
     if u.get_backend_name() == "sqlite":
         if u.database and u.database != ":memory:":
             Path(u.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 60, "check_same_thread": False},
-                               pool_size=20, max_overflow=40)
+        pool = {"pool_size": 20, "max_overflow": 40} if u.database and u.database != ":memory:" else {}
+        engine = create_engine(url, connect_args={"timeout": 60, "check_same_thread": False}, **pool)
         event.listen(engine, "connect", _sqlite_pragmas)
 
         # A writing session takes the write lock when it begins (BEGIN IMMEDIATE), so concurrent writers
