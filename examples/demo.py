@@ -37,7 +37,10 @@ def monitoring(session, as_of: dt.date) -> int:  # type: ignore[no-untyped-def]
     from taizhang.track.indicators import air_values, bind, store_values
 
     start = dt.date(2024, 1, 1)
-    days = (as_of - start).days + 1
+    # The generated data stop before HJ 633-2026 takes effect (2026-03-01), so one rule set (HJ 633-2012)
+    # covers them all: the engine refuses to mix the two in one computation.
+    end = min(as_of, dt.date(2026, 2, 28))
+    days = (end - start).days + 1
     with tempfile.TemporaryDirectory() as tmp:
         path = write_parquet(Path(tmp) / "air.parquet", 8, days, start, 7)
         store = Path(tmp) / "store"
@@ -46,10 +49,11 @@ def monitoring(session, as_of: dt.date) -> int:  # type: ignore[no-untyped-def]
         taizhang = Path(sys.executable).with_name("taizhang")
         subprocess.run([str(taizhang), "monitor", "load", str(path), "--store", str(store)], check=True,
                        stdout=subprocess.DEVNULL)
-        values = air_values(store=store)
+        values = air_values(store=store, standard="HJ633-2012")
         store_values(session, values)
         con = pipeline.connect()
-        at = pipeline.air_tables(pipeline.hourly_from_store(con, store), "auto", pipeline.DEFAULT_CITY_EXCLUDE)
+        at = pipeline.air_tables(pipeline.hourly_from_store(con, store), "HJ633-2012",
+                                 pipeline.DEFAULT_CITY_EXCLUDE)
         rows = at.city_daily.select("date", "aqi").to_pyarrow().to_pylist()
     from decimal import Decimal
 
