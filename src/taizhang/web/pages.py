@@ -9,6 +9,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -89,13 +90,21 @@ def logout(request: Request, s: Session = Depends(db)) -> Response:
 @router.get("/")
 def dashboard(request: Request, v: Viewer = Depends(reader), s: Session = Depends(db)) -> Response:
     as_of = as_of_param(request)
-    evs = queries.evaluations(s, as_of)
-    ov = queries.overview(s, evs, as_of)
-    return render(request, "dashboard.html", v, title="总览", as_of=as_of, ov=ov, counts=queries.counts(s),
-                  depts=queries.dept_names(s), plans=queries.plan_names(s),
-                  trends=queries.indicator_trends(s),
-                  chart=json.dumps({"departments": ov["departments"][:20], "by_colour": ov["by_colour"],
-                                    "by_status": ov["by_status"]}, ensure_ascii=False))
+
+    def body() -> Markup:
+        """The page body: the same for every reader, so rendered once per ledger state and date."""
+        evs = queries.evaluations(s, as_of)
+        ov = queries.overview(s, evs, as_of)
+        html = templates.get_template("dashboard_body.html").render(
+            request=request, status_labels=queries.STATUS_LABELS, colour_labels=queries.COLOUR_LABELS,
+            as_of=as_of, ov=ov, counts=queries.counts(s), depts=queries.dept_names(s),
+            plans=queries.plan_names(s), trends=queries.indicator_trends(s),
+            chart=json.dumps({"departments": ov["departments"][:20], "by_colour": ov["by_colour"],
+                              "by_status": ov["by_status"]}, ensure_ascii=False))
+        return Markup(html)
+
+    return render(request, "dashboard.html", v, title="总览",
+                  body=queries.CACHE.get(s, ("dashboard-body", as_of), body))
 
 
 # ---- 规划 -------------------------------------------------------------------------------------------
