@@ -211,7 +211,7 @@ class Evidence(Base):
     media_type: Mapped[str] = mapped_column(String(100), default="application/octet-stream")
     sha256: Mapped[str] = mapped_column(String(64))
     size: Mapped[int] = mapped_column(Integer)
-    content: Mapped[bytes] = mapped_column(LargeBinary)
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)  # loaded only when read
     report: Mapped[ProgressReport] = relationship(back_populates="evidence")
 
 

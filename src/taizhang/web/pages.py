@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from taizhang.errors import InputError
 from taizhang.ledger.models import (
+    Assignment,
     Case,
     Department,
     Evidence,
@@ -194,7 +195,10 @@ def _evaluation(s: Session, kind: str, sid: int, as_of: dt.date):  # type: ignor
 
 @router.get("/tasks/{task_id}")
 def task_page(task_id: int, request: Request, v: Viewer = Depends(reader), s: Session = Depends(db)) -> Response:
-    task = s.get(Task, task_id)
+    from sqlalchemy.orm import selectinload
+
+    task = s.get(Task, task_id, options=[selectinload(Task.assignments).joinedload(Assignment.department),
+                                         selectinload(Task.milestones)])
     if task is None:
         return render(request, "error.html", v, status=404, title="未找到", message="没有这个任务。")
     as_of = as_of_param(request)

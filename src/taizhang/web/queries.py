@@ -192,8 +192,11 @@ def latest_reports(session: Session, limit: int = 20) -> list[ProgressReport]:
 
 
 def subject_reports(session: Session, kind: str, sid: int) -> list[ProgressReport]:
+    from sqlalchemy.orm import selectinload
+
     col = ProgressReport.task_id if kind == "task" else ProgressReport.target_id
-    return list(session.scalars(select(ProgressReport).where(col == sid).order_by(ProgressReport.as_of)))
+    return list(session.scalars(select(ProgressReport).where(col == sid).order_by(ProgressReport.as_of)
+                                .options(selectinload(ProgressReport.evidence))))
 
 
 def dept_subjects(session: Session, dept_id: int) -> tuple[list[Task], list[Target]]:
