@@ -17,6 +17,7 @@ from typing import Annotated, Any
 import typer
 
 from taizhang.errors import InputError
+from taizhang.files import write_text
 from taizhang.plan.model import Plan
 
 
@@ -47,16 +48,6 @@ def _out_path(out_dir: Path, stem: str, suffix: str, used: set[str]) -> Path:
         name = f"{stem}-{n}{suffix}"
     used.add(name)
     return out_dir / name
-
-
-def _write_text(path: Path, text: str) -> None:
-    from taizhang.plan.export import write_atomic
-
-    def save(tmp: str) -> None:
-        with open(tmp, "w", encoding="utf-8") as f:
-            f.write(text)
-
-    write_atomic(path, save)
 
 
 def _check_out_dir(out: Path) -> None:
@@ -110,7 +101,7 @@ def extract(
         plan = parse_plan(text)
         if fmt is OutputFormat.json:
             if out_dir is not None:
-                _write_text(_out_path(out_dir, path.stem, ".json", used), _plan_json(plan))
+                write_text(_out_path(out_dir, path.stem, ".json", used), _plan_json(plan))
             elif several:
                 line = json.dumps({"file": str(path), **plan.to_dict()}, ensure_ascii=False)
                 sys.stdout.write(line + "\n")

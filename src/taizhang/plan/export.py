@@ -7,12 +7,11 @@ has an auto-filter, so the workbook can be printed or handed on as it is.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from taizhang.files import write_atomic
 from taizhang.plan.model import Plan, Section
 
 OPS = {"<=": "≤", ">=": "≥", "=": "=", "<": "<", ">": ">"}
@@ -205,20 +204,4 @@ def write_xlsx(plan: Plan, path: Path, source: str | None = None) -> None:
     write_atomic(path, wb.save)
 
 
-def write_atomic(path: Path, save: Any) -> None:
-    """Call `save(tmp_path)` and move the result to `path`; on any failure nothing is left behind."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        save(tmp)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it 0600; give it the usual permissions
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-__all__ = ["build_workbook", "department_rows", "write_atomic", "write_xlsx"]
+__all__ = ["build_workbook", "department_rows", "write_xlsx"]

@@ -14,8 +14,9 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
+from taizhang.files import write_bytes
 from taizhang.report.bulletin import Bulletin
-from taizhang.report.layout import Document, Heading, Image, Paragraph, Table, compose, write_atomic
+from taizhang.report.layout import Document, Heading, Image, Paragraph, Table, compose
 
 BODY_FONT = "仿宋"  # the fonts of Chinese government documents; Word substitutes where they are missing
 HEADING_FONT = "黑体"
@@ -126,5 +127,5 @@ def write_docx(bulletin: Bulletin, out: Path) -> Path:
     """Write the bulletin as .docx to `out` (atomically)."""
     with tempfile.TemporaryDirectory(prefix="taizhang-bulletin-") as tmp:
         data = render_docx(compose(bulletin, Path(tmp), embed_text=False))
-    write_atomic(out, data)
+    write_bytes(out, data)
     return out

@@ -20,8 +20,9 @@ from reportlab.platypus import Paragraph as RLParagraph
 from reportlab.platypus import SimpleDocTemplate, Spacer, TableStyle
 from reportlab.platypus import Table as RLTable
 
+from taizhang.files import write_bytes
 from taizhang.report.bulletin import Bulletin
-from taizhang.report.layout import Document, Heading, Image, Paragraph, Table, compose, write_atomic
+from taizhang.report.layout import Document, Heading, Image, Paragraph, Table, compose
 
 SHADES = {"red": colors.HexColor("#F8D0D0"), "yellow": colors.HexColor("#FFF1C2")}
 MARGIN = 2.0 * cm
@@ -112,5 +113,5 @@ def write_pdf(bulletin: Bulletin, out: Path) -> Path:
     """Write the bulletin as PDF to `out` (atomically)."""
     with tempfile.TemporaryDirectory(prefix="taizhang-bulletin-") as tmp:
         data = render_pdf(compose(bulletin, Path(tmp)))
-    write_atomic(out, data)
+    write_bytes(out, data)
     return out

@@ -153,26 +153,3 @@ def compose(b: Bulletin, workdir: Path, *, embed_text: bool = True) -> Document:
     bold = truetype_subset(_bold_text(plain), workdir / "cjk-bold.ttf", weight="bold") if embed_text else regular
     charts = {"status": status_chart(b, regular), "progress": progress_chart(b, regular)}
     return Document(blocks(b, charts), regular, bold)
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write `data` to `path` through a temporary file in the same folder and os.replace.
-
-    The file keeps the mode of the one it replaces, else gets rw-r--r-- (mkstemp's own is rw-------).
-    """
-    import os
-    import tempfile
-
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

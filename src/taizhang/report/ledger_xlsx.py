@@ -17,6 +17,7 @@ from openpyxl.utils import get_column_letter
 from sqlalchemy import Float, cast, func, select
 from sqlalchemy.orm import Session
 
+from taizhang.files import write_bytes
 from taizhang.ledger.models import (
     Assignment,
     Department,
@@ -29,7 +30,6 @@ from taizhang.ledger.models import (
     Task,
 )
 from taizhang.report.bulletin import COLOUR_LABELS, STATUS_LABELS
-from taizhang.report.layout import write_atomic
 from taizhang.track.model import Evaluation
 
 ROLE_LABELS = {"lead": "牵头", "support": "配合", "implementer": "实施"}
@@ -184,5 +184,5 @@ def render_ledger(session: Session, as_of: dt.date, evaluations: list[Evaluation
 def write_ledger(session: Session, out: Path, as_of: dt.date | None = None,
                  evaluations: list[Evaluation] | None = None) -> Path:
     """Write the ledger workbook to `out` (atomically)."""
-    write_atomic(out, render_ledger(session, as_of or dt.date.today(), evaluations))
+    write_bytes(out, render_ledger(session, as_of or dt.date.today(), evaluations))
     return out

@@ -17,10 +17,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 import re
 import unicodedata
-import uuid
 import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -31,6 +29,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from taizhang.errors import InputError
+from taizhang.files import write_atomic
 from taizhang.ledger import departments
 from taizhang.ledger.models import Assignment, Department, Plan, ProgressReport, Target, Task
 from taizhang.track.reports import MAX_EVIDENCE_BYTES, EvidenceFile, add_report, content_uid
@@ -258,16 +257,7 @@ def write_template(session: Session, dept: str, path: str | Path, *, as_of: dt.d
     wb.security = WorkbookProtection(lockStructure=True)
     wb.active = 0
 
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # Beside the target (same file system, so os.replace is atomic); created by open(), so the umask applies.
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
-    try:
-        wb.save(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(path, wb.save)
     return len(rows)
 
 

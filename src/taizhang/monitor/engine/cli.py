@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import os
 import sys
-import tempfile
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Annotated, Any
@@ -14,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from taizhang.errors import InputError
+from taizhang.files import write_text
 from taizhang.monitor.engine.schema import (
     DEFAULT_CEILINGS,
     DEFAULT_CITY_EXCLUDE,
@@ -232,7 +231,7 @@ def _emit(
     if fmt == "json":
         text = json.dumps(data, ensure_ascii=False, indent=1, default=str)
         if out:
-            _write_text(out, text + "\n")
+            write_text(out, text + "\n")
         else:
             typer.echo(text)
     elif fmt == "table":
@@ -243,14 +242,6 @@ def _emit(
         report.write_xlsx(out, sheets or {title: rows})
     else:
         raise InputError(None, f"--format {fmt!r}: choose json, table or xlsx")
-
-
-def _write_text(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(text)
-    os.replace(tmp, path)
 
 
 def _exclude(text: str) -> tuple[str, ...]:

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from taizhang.files import write_atomic
 from taizhang.monitor.engine.air_daily import CITY
 from taizhang.monitor.engine.aqi_expr import ITEM_COLUMNS
 from taizhang.monitor.engine.schema import POLLUTANTS
@@ -173,8 +174,6 @@ def print_table(rows: list[dict[str, Any]], title: str) -> None:
 
 def write_xlsx(path: Path, sheets: dict[str, list[dict[str, Any]]]) -> None:
     """Write the sheets atomically (temp file, then rename)."""
-    import os
-    import tempfile
 
     from openpyxl import Workbook
 
@@ -186,15 +185,7 @@ def write_xlsx(path: Path, sheets: dict[str, list[dict[str, Any]]]) -> None:
             ws.append(list(rows[0]))
             for r in rows:
                 ws.append([",".join(v) if isinstance(v, list) else v for v in r.values()])
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(suffix=".xlsx", dir=path.parent)
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(path, wb.save)
 
 
 __all__ = ["POLLUTANTS", "annual_json", "annual_rows_flat", "daily_record", "print_table", "write_xlsx"]

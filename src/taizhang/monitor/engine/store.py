@@ -11,15 +11,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
-import tempfile
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from taizhang.errors import InputError
+from taizhang.files import write_atomic
 
 DEFAULT_STORE = Path("taizhang-data")
 KINDS = ("air", "water")
@@ -31,17 +30,6 @@ def part_name(source: Path) -> str:
     return f"{stem}-{digest}"
 
 
-def _atomic_write(path: Path, write) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def write_parts(store: Path, kind: str, parts: list[tuple[Path, pa.Table, dict]]) -> list[Path]:
     """Write every (source, table, summary) as one part; all tables are built before the first write."""
     folder = store / kind
@@ -50,9 +38,9 @@ def write_parts(store: Path, kind: str, parts: list[tuple[Path, pa.Table, dict]]
     for source, table, summary in parts:
         name = part_name(source)
         target = folder / f"{name}.parquet"
-        _atomic_write(target, lambda tmp, t=table: pq.write_table(t, tmp, compression="zstd"))
+        write_atomic(target, lambda tmp, t=table: pq.write_table(t, tmp, compression="zstd"))
         text = json.dumps(summary, ensure_ascii=False, indent=1, default=str)
-        _atomic_write(folder / f"{name}.json", lambda tmp, s=text: Path(tmp).write_text(s, encoding="utf-8"))
+        write_atomic(folder / f"{name}.json", lambda tmp, s=text: Path(tmp).write_text(s, encoding="utf-8"))
         written.append(target)
     return written
 
