@@ -7,6 +7,7 @@ stored.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import sys
@@ -39,6 +40,16 @@ def open_db(db: str | None):  # type: ignore[no-untyped-def]
     except Exception as e:  # a path that is not a database, an unreachable server …
         raise InputError(db or os.environ.get("TAIZHANG_DATABASE_URL") or "ledger",
                          f"cannot open the ledger ({type(e).__name__}: {str(e).splitlines()[0]})") from None
+
+
+def parse_date(s: str | None, what: str = "--as-of") -> dt.date:
+    """A date option (YYYY-MM-DD); None means today."""
+    if s is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(s.strip())
+    except ValueError:
+        raise InputError(what, f"not a date (YYYY-MM-DD): {s!r}") from None
 
 
 def actor() -> str:

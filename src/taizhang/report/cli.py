@@ -24,8 +24,8 @@ def export_ledger(
     db: DbOption = None,
 ) -> None:
     """The ledger as an Excel workbook: sheets 任务, 指标, 责任单位, 进度."""
+    from taizhang.ledger.cli import parse_date
     from taizhang.report.ledger_xlsx import write_ledger
-    from taizhang.track.oversight_cli import parse_date
 
     if out.suffix.lower() != ".xlsx":
         raise InputError(out, "the ledger is written as .xlsx")
@@ -86,8 +86,8 @@ def notify_send(
         return
     import json
 
+    from taizhang.ledger.cli import parse_date
     from taizhang.track.notify import notify
-    from taizhang.track.oversight_cli import parse_date
 
     if days < 0:
         raise InputError("--days", "must be 0 or more")

@@ -12,14 +12,13 @@ import re
 import sys
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
 
 from taizhang.errors import InputError
-from taizhang.ledger.cli import DbOption, JsonOption, actor, open_db
+from taizhang.ledger.cli import DbOption, JsonOption, actor, open_db, parse_date
 
 report_app = typer.Typer(help="Progress reports: add, bind targets to indicator data, Excel templates.",
                          no_args_is_help=True)
@@ -29,15 +28,6 @@ NO_LEAD = "（未明确牵头部门）"
 COLOUR_ORDER = {"red": 0, "yellow": 1, "white": 2, None: 3}
 SUBJECT_WIDTH = 44
 T = TypeVar("T")
-
-
-def parse_date(s: str | None, what: str = "--as-of") -> dt.date:
-    if s is None:
-        return dt.date.today()
-    try:
-        return dt.date.fromisoformat(s.strip())
-    except ValueError:
-        raise InputError(what, f"not a date (YYYY-MM-DD): {s!r}") from None
 
 
 # ---------------------------------------------------------------------------------------- status
@@ -117,34 +107,6 @@ def supervision_list(
     return "\n".join(out)
 
 
-def read_ledger(db: str | None, read: Callable[[Any], T]) -> T:
-    """Run a read-only `read(session)` quickly: the ledger is opened without the migration check (which
-    imports Alembic, a quarter of a second); should the schema be missing or behind, it is opened again
-    the usual way (migrated) and `read` runs once more."""
-    from sqlalchemy.exc import DBAPIError
-
-    from taizhang.ledger.db import open_ledger
-
-    try:
-        lg = open_ledger(db, upgrade=False)
-    except Exception:  # noqa: BLE001  (open_db below reports it properly)
-        lg = None
-    if lg is not None:
-        try:
-            with lg.session(write=False) as s:
-                return read(s)
-        except DBAPIError:
-            pass
-        finally:
-            lg.close()
-    lg = open_db(db)
-    try:
-        with lg.session(write=False) as s:
-            return read(s)
-    finally:
-        lg.close()
-
-
 def status(
     as_of: AsOfOption = None,
     dept: Annotated[str | None, typer.Option("--dept", help="Only this lead department (name or alias).")] = None,
@@ -167,20 +129,17 @@ def status(
     day = parse_date(as_of)
     rule_set = load_rules(rules)
 
-    def read(s: Any) -> tuple[list[Any], dict[int, str], dict[int, str], int | None]:
+    with open_db(db).session(write=False) as s:
         plan_id = find_plan(s, plan).id if plan else None
         evals = evaluate(s, day, rules=rule_set, dept=dept, plan_id=plan_id, with_forecast=as_json)
         if not show_all:
             evals = [e for e in evals if e.colour]
-        if as_json:
-            return evals, {}, {}, None
-        dept_names = dict(s.execute(select(Department.id, Department.name)).all())
-        plan_ids = {e.plan_id for e in evals}
-        plan_names = {pid: (title or key) for pid, title, key in s.execute(select(Plan.id, Plan.title, Plan.key))
-                      if pid in plan_ids}
-        return evals, dept_names, plan_names, _dept_id(s, dept)
-
-    evals, dept_names, plan_names, only = read_ledger(db, read)
+        if not as_json:
+            dept_names = dict(s.execute(select(Department.id, Department.name)).all())
+            plan_ids = {e.plan_id for e in evals}
+            plan_names = {pid: (title or key) for pid, title, key
+                          in s.execute(select(Plan.id, Plan.title, Plan.key)) if pid in plan_ids}
+            only = _dept_id(s, dept)
     if as_json:
         sys.stdout.write(json.dumps([e.to_dict() for e in evals], ensure_ascii=False, default=str) + "\n")
         return

@@ -9,20 +9,11 @@ from typing import Annotated
 import typer
 
 from taizhang.errors import InputError
-from taizhang.ledger.cli import DbOption, JsonOption, actor, open_db
+from taizhang.ledger.cli import DbOption, JsonOption, actor, open_db, parse_date
 
 case_app = typer.Typer(help="Supervision cases (督办): 交办 → 整改中 → 待验收 → 销号.", no_args_is_help=True)
 
 AsOfOption = Annotated[str | None, typer.Option("--as-of", help="Date (YYYY-MM-DD); default today.")]
-
-
-def parse_date(s: str | None, what: str = "--as-of") -> dt.date:
-    if s is None:
-        return dt.date.today()
-    try:
-        return dt.date.fromisoformat(s)
-    except ValueError:
-        raise InputError(what, f"not a date (YYYY-MM-DD): {s!r}") from None
 
 
 @case_app.command("sync")

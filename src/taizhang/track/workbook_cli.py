@@ -11,22 +11,13 @@ from typing import Annotated
 import typer
 
 from taizhang.errors import InputError
-from taizhang.ledger.cli import DbOption, actor, open_db
+from taizhang.ledger.cli import DbOption, actor, open_db, parse_date
 from taizhang.track.cli import report_app
 
 
 def _fail(e: InputError) -> typer.Exit:
     print(f"taizhang: {e.line()}", file=sys.stderr)
     return typer.Exit(2)
-
-
-def _as_of(s: str | None) -> dt.date | None:
-    if s is None:
-        return None
-    try:
-        return dt.date.fromisoformat(s)
-    except ValueError:
-        raise InputError("--as-of", f"not a date: {s!r} (write it as 2024-06-30)") from None
 
 
 def _default_name(dept: str, as_of: dt.date) -> Path:
@@ -48,7 +39,7 @@ def template(
     from taizhang.track.workbook import write_template
 
     try:
-        day = _as_of(as_of) or dt.date.today()
+        day = parse_date(as_of)
         lg = open_db(db)
         with lg.session(write=False) as s:
             found = find(s, dept)
