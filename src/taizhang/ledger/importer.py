@@ -148,9 +148,7 @@ def _apply(session: Session, plan: Plan, content: dict[str, Any], version: PlanV
         if row.id is None:
             session.add(row)
         seen.add(s["id"])
-    for k, row in sections.items():
-        if k not in seen and not row.removed:
-            row.removed = True
+    _retire(sections, seen)
 
     tasks = {t.key: t for t in session.scalars(select(Task).where(Task.plan_id == plan.id))}
     seen = set()
@@ -187,9 +185,7 @@ def _apply(session: Session, plan: Plan, content: dict[str, Any], version: PlanV
             if d not in dates:
                 row.milestones.remove(m)
         seen.add(t["id"])
-    for k, row in tasks.items():
-        if k not in seen and not row.removed:
-            row.removed = True
+    _retire(tasks, seen)
     session.flush()
 
     targets = {t.key: t for t in session.scalars(select(Target).where(Target.plan_id == plan.id))}
@@ -211,12 +207,17 @@ def _apply(session: Session, plan: Plan, content: dict[str, Any], version: PlanV
         row.start = start if row.start is None else row.start
         row.text, row.position, row.removed = t["text"], pos, False
         seen.add(tkey)
-    for k, row in targets.items():
-        if k not in seen and not row.removed:
-            row.removed = True
+    _retire(targets, seen)
     session.flush()
     return {"tasks": len(content.get("tasks") or []), "targets": len(content_targets), "assignments": n_assign,
             "sections": len(content.get("sections") or [])}
+
+
+def _retire(rows: dict[str, Any], seen: set[str]) -> None:
+    """Mark the rows the applied version no longer has as removed (their reports stay attached)."""
+    for key, row in rows.items():
+        if key not in seen and not row.removed:
+            row.removed = True
 
 
 def _link(session: Session, plan: Plan, cites: list[str]) -> None:

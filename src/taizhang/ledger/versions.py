@@ -7,6 +7,7 @@ unit, kind, baseline year and deadline.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,41 +43,39 @@ def _same(a: Any, b: Any) -> bool:
     return bool(a == b)
 
 
-def diff_contents(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
+def _diff_keyed(what: str, old: dict[str, dict[str, Any]], new: dict[str, dict[str, Any]],
+                fields: tuple[str, ...], label: Callable[[dict[str, Any]], str]) -> list[Change]:
+    """Added and changed items of `new` (in its order), then the removed ones of `old`."""
     changes: list[Change] = []
-    old_tasks = {t["id"]: t for t in old.get("tasks") or []}
-    new_tasks = {t["id"]: t for t in new.get("tasks") or []}
-    for key, t in new_tasks.items():
-        label = t["text"][:40]
-        if key not in old_tasks:
-            changes.append(Change("task", key, "added", label))
+    for key, item in new.items():
+        if key not in old:
+            changes.append(Change(what, key, "added", label(item)))
             continue
-        o = old_tasks[key]
-        fields = {f: (o.get(f), t.get(f)) for f in TASK_FIELDS if not _same(o.get(f), t.get(f))}
-        if fields:
-            changes.append(Change("task", key, "changed", label, fields))
-    for key, o in old_tasks.items():
-        if key not in new_tasks:
-            changes.append(Change("task", key, "removed", o["text"][:40]))
-
-    def keyed(content: dict[str, Any]) -> dict[str, dict[str, Any]]:
-        ts = content.get("targets") or []
-        return dict(zip(target_keys(ts), ts, strict=True))
-
-    old_t, new_t = keyed(old), keyed(new)
-    for key, t in new_t.items():
-        label = f"{t['indicator']} {t['op']} {t['value']}{t.get('unit') or ''}"
-        if key not in old_t:
-            changes.append(Change("target", key, "added", label))
-            continue
-        o = old_t[key]
-        fields = {f: (o.get(f), t.get(f)) for f in TARGET_FIELDS if not _same(o.get(f), t.get(f))}
-        if fields:
-            changes.append(Change("target", key, "changed", label, fields))
-    for key, o in old_t.items():
-        if key not in new_t:
-            changes.append(Change("target", key, "removed", f"{o['indicator']} {o['op']} {o['value']}{o.get('unit') or ''}"))
+        o = old[key]
+        diff = {f: (o.get(f), item.get(f)) for f in fields if not _same(o.get(f), item.get(f))}
+        if diff:
+            changes.append(Change(what, key, "changed", label(item), diff))
+    changes += [Change(what, key, "removed", label(o)) for key, o in old.items() if key not in new]
     return changes
+
+
+def _task_label(t: dict[str, Any]) -> str:
+    return str(t["text"])[:40]
+
+
+def _target_label(t: dict[str, Any]) -> str:
+    return f"{t['indicator']} {t['op']} {t['value']}{t.get('unit') or ''}"
+
+
+def _targets(content: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    ts = content.get("targets") or []
+    return dict(zip(target_keys(ts), ts, strict=True))
+
+
+def diff_contents(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
+    tasks = [{t["id"]: t for t in c.get("tasks") or []} for c in (old, new)]
+    return (_diff_keyed("task", tasks[0], tasks[1], TASK_FIELDS, _task_label)
+            + _diff_keyed("target", _targets(old), _targets(new), TARGET_FIELDS, _target_label))
 
 
 def find_plan(session: Session, ref: str) -> Plan:
