@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from taizhang.ledger.models import Case, Department, Plan, ProgressReport, Score, Target, Task
+from taizhang.web import queries
 from taizhang.web.deps import Viewer, db, reader, writer
 
 
@@ -260,24 +261,17 @@ def create_report(body: ReportIn, v: Viewer = Depends(writer), s: Session = Depe
 
     if (body.task_id is None) == (body.target_id is None):
         raise HTTPException(status_code=422, detail="give exactly one of task_id and target_id")
-    task: Task | None
-    if body.task_id is not None:
-        task = s.get(Task, body.task_id)
-    else:
-        t = s.get(Target, body.target_id)
-        if t is None:
-            raise _404("target")
-        task = s.get(Task, t.task_id) if t.task_id else None
+    if body.target_id is not None and s.get(Target, body.target_id) is None:
+        raise _404("target")
+    task = queries.report_task(s, "task" if body.task_id is not None else "target",
+                               body.task_id or body.target_id or 0)
     if task is None:
         raise _404("task")
-    depts = [a.department_id for a in task.assignments]
-    if v.role != "admin" and not any(v.can_write_for(d) for d in depts):
+    if not v.may_report(task):
         raise HTTPException(status_code=403, detail="only the departments assigned to the task may report on it")
-    dept = v.user.department_id if v.user and v.role == "department" else next(
-        (a.department_id for a in task.assignments if a.role == "lead"), None)
     r, created = add_report(s, task_id=body.task_id, target_id=body.target_id, as_of=body.as_of,
                             value=body.value, percent=body.percent, narrative=body.narrative,
-                            reporter=v.user.username if v.user else "api", department_id=dept, uid=body.uid)
+                            reporter=v.user.username if v.user else "api", department_id=v.report_department(task), uid=body.uid)
     return _report(r, created)
 
 
@@ -307,15 +301,15 @@ def list_cases(state: CaseState | None = None, v: Viewer = Depends(reader),
              responses={403: _err("not allowed"), 404: _err("no such case"), 422: _err("invalid step")})
 def advance_case(case_id: int, body: AdvanceIn, v: Viewer = Depends(writer), s: Session = Depends(db)) -> CaseOut:
     from taizhang.errors import InputError
-    from taizhang.track.cases import BUREAU_ONLY, advance
+    from taizhang.track.cases import advance
 
     c = s.get(Case, case_id) if 0 < case_id < 2**31 else None
     if c is None:
         raise _404("case")
-    if not v.can_write_for(c.department_id):
-        raise HTTPException(status_code=403, detail="not your department's case")
-    if (c.state, body.to) in BUREAU_ONLY and v.role != "admin":
-        raise HTTPException(status_code=403, detail="acceptance and return are the bureau's")
+    refusal = v.case_refusal(c, body.to)
+    if refusal is not None:
+        raise HTTPException(status_code=403, detail={"department": "not your department's case",
+                                                     "bureau": "acceptance and return are the bureau's"}[refusal])
     try:
         c = advance(s, case_id, body.to, actor=v.user.username if v.user else "api", reason=body.reason,
                     on=body.on or dt.date.today())

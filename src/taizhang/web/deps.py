@@ -10,7 +10,8 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from taizhang.ledger.models import User, UserSession
+from taizhang.ledger.models import Case, Task, User, UserSession
+from taizhang.track.cases import BUREAU_ONLY
 from taizhang.web import auth
 from taizhang.web.app import Forbidden, NotSignedIn
 
@@ -72,6 +73,27 @@ class Viewer:
             return True
         return self.user.role == "department" and department_id is not None \
             and department_id == self.user.department_id
+
+    # The write rules of the pages and the API, in one place.
+    def may_report(self, task: Task) -> bool:
+        """Admins report on any task; a department user on the tasks its department is assigned to."""
+        return self.role == "admin" or any(self.can_write_for(a.department_id) for a in task.assignments)
+
+    def report_department(self, task: Task) -> int | None:
+        """The department a report is filed under: a department user's own, else the task's lead (or
+        its first assigned department)."""
+        if self.role == "department" and self.user is not None:
+            return self.user.department_id
+        lead = [a.department_id for a in task.assignments if a.role == "lead"]
+        return (lead or [a.department_id for a in task.assignments] or [None])[0]
+
+    def case_refusal(self, case: Case, to_state: str) -> str | None:
+        """Why this viewer may not make this step of a case ("department" or "bureau"), or None."""
+        if not self.can_write_for(case.department_id):
+            return "department"
+        if (case.state, to_state) in BUREAU_ONLY and self.role != "admin":
+            return "bureau"
+        return None
 
 
 def viewer(request: Request, s: Session = Depends(db)) -> Viewer:

@@ -178,20 +178,13 @@ async def plan_confirm(request: Request, v: Viewer = Depends(admin), s: Session 
     form = await request.form()
     content = json.loads(str(form.get("payload") or "{}"))
     corrections = apply_corrections(content, {k: str(val) for k, val in form.items()})
-    content["corrections"] = corrections
-    cites = content.pop("cites", []) or []
-    extra = {"corrections": corrections}
-    doc = PlanDoc.from_dict({k: val for k, val in content.items() if k not in extra})
-    result = import_plan(s, doc, source=str(form.get("source") or "upload"), cites=cites,
-                         extra=extra if corrections else None)
+    result = import_plan(s, PlanDoc.from_dict(content), source=str(form.get("source") or "upload"),
+                         cites=content.get("cites") or [],
+                         extra={"corrections": corrections} if corrections else None)
     return RedirectResponse(f"/plans/{result.plan_id}?imported={result.version}", status_code=303)
 
 
 # ---- 任务 / 指标 ------------------------------------------------------------------------------------
-
-def _evaluation(s: Session, kind: str, sid: int, as_of: dt.date):  # type: ignore[no-untyped-def]
-    return queries.evaluation(s, kind, sid, as_of)
-
 
 @router.get("/tasks/{task_id}")
 def task_page(task_id: int, request: Request, v: Viewer = Depends(reader), s: Session = Depends(db)) -> Response:
@@ -202,7 +195,7 @@ def task_page(task_id: int, request: Request, v: Viewer = Depends(reader), s: Se
     if task is None:
         return render(request, "error.html", v, status=404, title="未找到", message="没有这个任务。")
     as_of = as_of_param(request)
-    ev = _evaluation(s, "task", task_id, as_of)
+    ev = queries.evaluation(s, "task", task_id, as_of)
     reports = queries.subject_reports(s, "task", task_id)
     targets = s.scalars(select(Target).where(Target.task_id == task_id, ~Target.removed)).all()
     lead_ids = [a.department_id for a in task.assignments if a.role == "lead"]
@@ -218,7 +211,7 @@ def target_page(target_id: int, request: Request, v: Viewer = Depends(reader), s
     if t is None:
         return render(request, "error.html", v, status=404, title="未找到", message="没有这个指标。")
     as_of = as_of_param(request)
-    ev = _evaluation(s, "target", target_id, as_of)
+    ev = queries.evaluation(s, "target", target_id, as_of)
     reports = queries.subject_reports(s, "target", target_id)
     task = s.get(Task, t.task_id) if t.task_id else None
     depts = [a.department_id for a in task.assignments] if task else []
@@ -280,10 +273,11 @@ def _workbench_dept(request: Request, v: Viewer, s: Session) -> Department:
 
 @router.get("/dept")
 def workbench(request: Request, v: Viewer = Depends(reader), s: Session = Depends(db)) -> Response:
+    from taizhang.ledger.departments import listing
     from taizhang.track.cases import STATE_LABELS
 
     if v.role != "department" and not request.query_params.get("dept"):
-        depts = [d for d, _al, n in __import__("taizhang.ledger.departments", fromlist=["listing"]).listing(s) if n]
+        depts = [d for d, _al, n in listing(s) if n]
         return render(request, "dept_pick.html", v, title="部门工作台", depts=depts)
     dept = _workbench_dept(request, v, s)
     as_of = as_of_param(request)
@@ -316,17 +310,11 @@ async def submit_report(
     if kind not in ("task", "target") or not raw_id.isdigit():
         raise InputError("subject", f"not a task or target: {subject!r}")
     sid = int(raw_id)
-    task = s.get(Task, sid) if kind == "task" else None
-    if kind == "target":
-        t = s.get(Target, sid)
-        task = s.get(Task, t.task_id) if t and t.task_id else None
+    task = queries.report_task(s, kind, sid)
     if task is None:
         raise InputError("subject", "no such task or target")
-    depts = [a.department_id for a in task.assignments]
-    if v.role != "admin" and not any(v.can_write_for(d) for d in depts):
+    if not v.may_report(task):
         raise Forbidden("只能填报本部门承担的任务。")
-    dept_id = v.user.department_id if v.role == "department" and v.user else (
-        next((a.department_id for a in task.assignments if a.role == "lead"), depts[0] if depts else None))
     try:
         day = dt.date.fromisoformat(as_of)
     except ValueError:
@@ -334,7 +322,7 @@ async def submit_report(
     evidence = [EvidenceFile(f.filename or "file", await f.read(), f.content_type) for f in files if f.filename]
     add_report(s, task_id=sid if kind == "task" else None, target_id=sid if kind == "target" else None,
                as_of=day, value=value or None, percent=percent or None, narrative=narrative,
-               reporter=v.user.username if v.user else "web", department_id=dept_id, uid=uid or None,
+               reporter=v.user.username if v.user else "web", department_id=v.report_department(task), uid=uid or None,
                evidence=evidence)
     back = request.headers.get("referer") or f"/{kind}s/{sid}"
     return RedirectResponse(back, status_code=303)
@@ -402,15 +390,14 @@ def cases_board(request: Request, v: Viewer = Depends(reader), s: Session = Depe
 @router.post("/cases/{case_id}/advance", dependencies=[Depends(check_csrf)])
 def case_advance(case_id: int, to: str = Form(...), reason: str = Form(""), v: Viewer = Depends(writer),
                  s: Session = Depends(db)) -> Response:
-    from taizhang.track.cases import BUREAU_ONLY, advance, state_of
+    from taizhang.track.cases import advance, state_of
 
     case = s.get(Case, case_id)
     if case is None:
         raise InputError("case", f"no case {case_id}")
-    if not v.can_write_for(case.department_id):
-        raise Forbidden("只能办理本部门的督办事项。")
-    if (case.state, state_of(to)) in BUREAU_ONLY and v.role != "admin":
-        raise Forbidden("验收销号或退回由牵头单位办理。")
+    refusal = v.case_refusal(case, state_of(to))
+    if refusal is not None:
+        raise Forbidden({"department": "只能办理本部门的督办事项。", "bureau": "验收销号或退回由牵头单位办理。"}[refusal])
     advance(s, case_id, to, actor=v.user.username if v.user else "web", reason=reason, on=dt.date.today())
     return RedirectResponse("/cases", status_code=303)
 

@@ -191,6 +191,14 @@ def latest_reports(session: Session, limit: int = 20) -> list[ProgressReport]:
     return list(session.scalars(select(ProgressReport).order_by(ProgressReport.id.desc()).limit(limit)))
 
 
+def report_task(session: Session, kind: str, sid: int) -> Task | None:
+    """The task a report on a task or a target is about (a target's own task), None if there is none."""
+    if kind == "task":
+        return session.get(Task, sid)
+    target = session.get(Target, sid)
+    return session.get(Task, target.task_id) if target is not None and target.task_id else None
+
+
 def subject_reports(session: Session, kind: str, sid: int) -> list[ProgressReport]:
     from sqlalchemy.orm import selectinload
 
