@@ -25,6 +25,18 @@ def _admin(ledger) -> TestClient:  # type: ignore[no-untyped-def]
     return c
 
 
+def _admin_with_example(ledger) -> tuple[TestClient, str]:  # type: ignore[no-untyped-def]
+    """An admin client with the example plan uploaded and confirmed as extracted; and its CSRF token."""
+    import html
+
+    c = _admin(ledger)
+    token = re.search(r'name="csrf" value="([^"]+)"', c.get("/plans").text).group(1)
+    preview = c.post("/plans/upload", data={"csrf": token}, files={"file": ("p.txt", EXAMPLE.read_bytes())}).text
+    payload = re.search(r'<textarea name="payload" hidden>(.*?)</textarea>', preview, re.S).group(1)
+    c.post("/plans/confirm", data={"csrf": token, "source": "p.txt", "payload": html.unescape(payload)})
+    return c, token
+
+
 def test_upload_correct_confirm(ledger) -> None:
     c = _admin(ledger)
     token = re.search(r'name="csrf" value="([^"]+)"', c.get("/plans").text).group(1)
@@ -55,13 +67,7 @@ def test_upload_correct_confirm(ledger) -> None:
 
 
 def test_public_page_needs_no_login_and_hides_internal_notes(ledger) -> None:
-    c = _admin(ledger)
-    token = re.search(r'name="csrf" value="([^"]+)"', c.get("/plans").text).group(1)
-    preview = c.post("/plans/upload", data={"csrf": token}, files={"file": ("p.txt", EXAMPLE.read_bytes())}).text
-    payload = re.search(r'<textarea name="payload" hidden>(.*?)</textarea>', preview, re.S).group(1)
-    import html
-
-    c.post("/plans/confirm", data={"csrf": token, "source": "p.txt", "payload": html.unescape(payload)})
+    c, token = _admin_with_example(ledger)
     task_id = int(re.search(r'href="/tasks/(\d+)"', c.get("/plans/1").text).group(1))
     c.post("/reports", data={"csrf": token, "subject": f"task:{task_id}", "as_of": "2025-03-31",
                              "percent": "20", "narrative": "内部说明：资金尚未到位"})
@@ -78,13 +84,7 @@ def test_exports_download(ledger) -> None:
     import docx
     import openpyxl
 
-    c = _admin(ledger)
-    token = re.search(r'name="csrf" value="([^"]+)"', c.get("/plans").text).group(1)
-    preview = c.post("/plans/upload", data={"csrf": token}, files={"file": ("p.txt", EXAMPLE.read_bytes())}).text
-    import html
-
-    payload = re.search(r'<textarea name="payload" hidden>(.*?)</textarea>', preview, re.S).group(1)
-    c.post("/plans/confirm", data={"csrf": token, "source": "p.txt", "payload": html.unescape(payload)})
+    c, _ = _admin_with_example(ledger)
     xlsx = c.get("/export/ledger.xlsx?as_of=2025-06-30")
     assert xlsx.status_code == 200
     wb = openpyxl.load_workbook(io.BytesIO(xlsx.content))
