@@ -136,10 +136,6 @@ class Ledger:
         finally:
             s.close()
 
-    def ping(self) -> None:
-        with self.engine.connect() as c:
-            c.execute(text("SELECT 1"))
-
     def close(self) -> None:
         self.engine.dispose()
 

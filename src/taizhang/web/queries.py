@@ -187,10 +187,6 @@ def indicator_trends(session: Session, limit: int = 6) -> list[dict[str, Any]]:
     return out
 
 
-def latest_reports(session: Session, limit: int = 20) -> list[ProgressReport]:
-    return list(session.scalars(select(ProgressReport).order_by(ProgressReport.id.desc()).limit(limit)))
-
-
 def report_task(session: Session, kind: str, sid: int) -> Task | None:
     """The task a report on a task or a target is about (a target's own task), None if there is none."""
     if kind == "task":
