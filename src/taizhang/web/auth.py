@@ -21,7 +21,7 @@ import secrets
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.orm import Session
 
 from taizhang.errors import InputError
@@ -115,14 +115,20 @@ def start_session(session: Session, user: User) -> str:
     return token
 
 
+_SESSION_USER = (select(User, UserSession).join(UserSession, UserSession.user_id == User.id)
+                 .where(UserSession.token_hash == bindparam("token_hash")))
+_TOKEN_USER = select(User).join(ApiToken, ApiToken.user_id == User.id).where(
+    ApiToken.token_hash == bindparam("token_hash"))
+
+
 def session_user(session: Session, token: str | None) -> tuple[User, UserSession] | None:
+    """The signed-in user and the session a cookie value names (one query), None if unknown or expired."""
     if not token:
         return None
-    us = session.scalar(select(UserSession).where(UserSession.token_hash == _sha(token)))
-    if us is None or us.expires_at < utcnow():
+    row = session.execute(_SESSION_USER, {"token_hash": _sha(token)}).first()
+    if row is None or row[1].expires_at < utcnow():
         return None
-    user = session.get(User, us.user_id)
-    return (user, us) if user is not None else None
+    return row[0], row[1]
 
 
 def end_session(session: Session, token: str | None) -> None:
@@ -141,10 +147,10 @@ def new_api_token(session: Session, username: str, name: str = "") -> str:
 
 
 def token_user(session: Session, token: str | None) -> User | None:
+    """The user an API token belongs to (one query), None if unknown."""
     if not token:
         return None
-    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == _sha(token)))
-    return session.get(User, row.user_id) if row is not None else None
+    return session.scalars(_TOKEN_USER, {"token_hash": _sha(token)}).first()
 
 
 def csrf_ok(expected: str, given: str | None) -> bool:

@@ -21,9 +21,13 @@ READ_ROLES = ("admin", "department", "leader")
 async def _transaction(request: Request) -> AsyncIterator[Session]:
     """The request's transaction: reads take no write lock; a failed write stores nothing.
 
+    The worker thread that opens the transaction also identifies the caller (`_identify`), so a
+    request makes one thread-pool hop before its endpoint instead of one per dependency.
+
     On SQLite, writing requests queue on an asyncio lock in the event loop, one at a time per process:
     waiting in worker threads (BEGIN IMMEDIATE's busy wait) would fill the thread pool, and the request
-    holding the lock could then not get a thread to commit (a deadlock until busy_timeout)."""
+    holding the lock could then not get a thread to commit (a deadlock until busy_timeout). Across
+    worker processes, BEGIN IMMEDIATE and SQLite's busy timeout queue the writers (ledger/db.py)."""
     write = request.method not in ("GET", "HEAD", "OPTIONS")
     ledger = request.app.state.ledger
     gate = None
@@ -34,7 +38,17 @@ async def _transaction(request: Request) -> AsyncIterator[Session]:
         await gate.acquire()
     try:
         cm = ledger.session("web", write=write)
-        s = await run_in_threadpool(cm.__enter__)
+
+        def begin() -> Session:
+            s = cm.__enter__()
+            try:
+                request.state.viewer = _identify(request, s)
+            except BaseException as e:
+                cm.__exit__(type(e), e, e.__traceback__)
+                raise
+            return s
+
+        s = await run_in_threadpool(begin)
         try:
             yield s
         except BaseException as e:
@@ -46,7 +60,7 @@ async def _transaction(request: Request) -> AsyncIterator[Session]:
             gate.release()
 
 
-def db(s: Session = Depends(_transaction, scope="function")) -> Session:
+async def db(s: Session = Depends(_transaction, scope="function")) -> Session:
     """The request's transaction, committed before the response is sent (scope "function"): a browser
     following the redirect after a sign-in or a report must find it stored."""
     return s
@@ -96,12 +110,14 @@ class Viewer:
         return None
 
 
-def viewer(request: Request, s: Session = Depends(db)) -> Viewer:
+def _identify(request: Request, s: Session) -> Viewer | None:
+    """Who is calling: an API token's user, a signed-in session's user, or nobody (Viewer(None, None));
+    None for a bearer token that matches no user. The audit trail records the user as the actor."""
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
         user = auth.token_user(s, header[7:].strip())
         if user is None:
-            raise NotSignedIn()
+            return None
         s.info["actor"] = user.username
         return Viewer(user, None)
     found = auth.session_user(s, request.cookies.get(auth.SESSION_COOKIE))
@@ -111,7 +127,15 @@ def viewer(request: Request, s: Session = Depends(db)) -> Viewer:
     return Viewer(found[0], found[1])
 
 
-def reader(v: Viewer = Depends(viewer)) -> Viewer:
+async def viewer(request: Request, s: Session = Depends(db)) -> Viewer:
+    """The caller, identified when the request's transaction began."""
+    v: Viewer | None = request.state.viewer
+    if v is None:
+        raise NotSignedIn()
+    return v
+
+
+async def reader(v: Viewer = Depends(viewer)) -> Viewer:
     """Bureau, department users and leaders read everything; the public only /public."""
     if v.user is None:
         raise NotSignedIn()
@@ -120,13 +144,13 @@ def reader(v: Viewer = Depends(viewer)) -> Viewer:
     return v
 
 
-def admin(v: Viewer = Depends(reader)) -> Viewer:
+async def admin(v: Viewer = Depends(reader)) -> Viewer:
     if v.role != "admin":
         raise Forbidden("此操作仅限牵头单位管理员。")
     return v
 
 
-def writer(v: Viewer = Depends(reader)) -> Viewer:
+async def writer(v: Viewer = Depends(reader)) -> Viewer:
     """Admins and department users may write (what exactly is checked per object)."""
     if v.role not in ("admin", "department"):
         raise Forbidden("领导账号为只读。")
