@@ -48,3 +48,29 @@ def test_warnings_reuse_the_evaluation_until_a_report_changes_the_ledger(ledger)
         fresh = {(e.subject_type, e.subject_id): e for e in evaluate(s, dt.date.fromisoformat(AS_OF))}
         cached = queries.evaluation(s, "task", task.id, dt.date.fromisoformat(AS_OF))
         assert cached == fresh[("task", task.id)] and cached.status == "done"
+
+
+def test_task_page_on_a_new_ledger_state_evaluates_only_its_plan(ledger) -> None:  # type: ignore[no-untyped-def]
+    """After a write, a task page judges its task from its plan's evaluation (the same as the whole
+    ledger's), leaving the whole-ledger evaluation to the pages that need it."""
+    doc, cites = load_plan(EXAMPLE)
+    with ledger.session("test") as s:
+        import_plan(s, doc, source="plan.txt", cites=cites)
+        add_user(s, "admin", "correct-horse-1", "admin")
+        token = new_api_token(s, "admin")
+        task = s.scalar(select(Task).where(Task.deadline.is_not(None)).order_by(Task.id))
+    c = TestClient(create_app(ledger), headers={"Authorization": f"Bearer {token}"})
+    r = c.post("/api/v1/reports", json={"task_id": task.id, "as_of": AS_OF, "percent": 100, "uid": "plan-1"})
+    assert r.status_code == 201
+    queries.CACHE.clear()
+    day = dt.date.fromisoformat(AS_OF)
+
+    page = c.get(f"/tasks/{task.id}", params={"as_of": AS_OF})
+    assert page.status_code == 200 and "状态：<b>已完成</b>" in page.text
+    with ledger.session(write=False) as s:
+        assert queries.CACHE.find(s, ("evaluate", day, ())) is None  # the whole ledger was not evaluated
+        from_plan = queries.evaluation(s, "task", task.id, day, plan_id=task.plan_id)
+        whole = queries.evaluation(s, "task", task.id, day)  # computes and caches the whole ledger's
+        assert queries.CACHE.find(s, ("evaluate", day, ())) is not None
+        assert from_plan == whole and whole is not None and whole.status == "done"
+    assert c.get(f"/tasks/{task.id}", params={"as_of": AS_OF}).text == page.text

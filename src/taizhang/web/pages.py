@@ -15,7 +15,6 @@ from sqlalchemy.orm import Session
 
 from taizhang.errors import InputError
 from taizhang.ledger.models import (
-    Assignment,
     Case,
     Department,
     Evidence,
@@ -26,7 +25,7 @@ from taizhang.ledger.models import (
     Target,
     Task,
 )
-from taizhang.web import auth, queries
+from taizhang.web import auth, queries, subjects
 from taizhang.web.app import Forbidden, templates
 from taizhang.web.deps import Viewer, admin, check_csrf, db, reader, viewer, writer
 
@@ -188,20 +187,16 @@ async def plan_confirm(request: Request, v: Viewer = Depends(admin), s: Session 
 
 @router.get("/tasks/{task_id}")
 def task_page(task_id: int, request: Request, v: Viewer = Depends(reader), s: Session = Depends(db)) -> Response:
-    from sqlalchemy.orm import selectinload
-
-    task = s.get(Task, task_id, options=[selectinload(Task.assignments).joinedload(Assignment.department),
-                                         selectinload(Task.milestones)])
+    task = subjects.task_view(s, task_id)
     if task is None:
         return render(request, "error.html", v, status=404, title="未找到", message="没有这个任务。")
     as_of = as_of_param(request)
-    ev = queries.evaluation(s, "task", task_id, as_of)
-    reports = queries.subject_reports(s, "task", task_id)
-    targets = s.scalars(select(Target).where(Target.task_id == task_id, ~Target.removed)).all()
+    ev = queries.evaluation(s, "task", task_id, as_of, plan_id=task.plan.id)
+    reports = subjects.reports(s, "task", task_id)
     lead_ids = [a.department_id for a in task.assignments if a.role == "lead"]
-    can_report = any(v.can_write_for(d) for d in [a.department_id for a in task.assignments])
+    can_report = any(v.can_write_for(a.department_id) for a in task.assignments)
     return render(request, "subject.html", v, title="任务", kind="task", subject=task, ev=ev, reports=reports,
-                  targets=targets, plan=s.get(Plan, task.plan_id), lead_ids=lead_ids, can_report=can_report,
+                  targets=task.targets, plan=task.plan, lead_ids=lead_ids, can_report=can_report,
                   as_of=as_of, chart=json.dumps(_chart(ev, reports, "task", task.deadline), ensure_ascii=False))
 
 
@@ -211,8 +206,8 @@ def target_page(target_id: int, request: Request, v: Viewer = Depends(reader), s
     if t is None:
         return render(request, "error.html", v, status=404, title="未找到", message="没有这个指标。")
     as_of = as_of_param(request)
-    ev = queries.evaluation(s, "target", target_id, as_of)
-    reports = queries.subject_reports(s, "target", target_id)
+    ev = queries.evaluation(s, "target", target_id, as_of, plan_id=t.plan_id)
+    reports = subjects.reports(s, "target", target_id)
     task = s.get(Task, t.task_id) if t.task_id else None
     depts = [a.department_id for a in task.assignments] if task else []
     values = []

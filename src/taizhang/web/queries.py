@@ -126,11 +126,34 @@ def evaluations(session: Session, as_of: dt.date, **kw: Any) -> list[Evaluation]
     return CACHE.get(session, ("evaluate", as_of, options), lambda: evaluate(session, as_of, **kw))
 
 
-def evaluation(session: Session, kind: str, sid: int, as_of: dt.date) -> Evaluation | None:
-    """One task's or target's evaluation as of `as_of` (None for a removed or unknown subject)."""
-    index = CACHE.get(session, ("index", as_of), lambda: {
-        (e.subject_type, e.subject_id): e for e in evaluations(session, as_of)})
-    return index.get((kind, sid))
+def evaluation(session: Session, kind: str, sid: int, as_of: dt.date, plan_id: int | None = None) -> Evaluation | None:
+    """One task's or target's evaluation as of `as_of` (None for a removed or unknown subject).
+
+    From the whole ledger's evaluation when this state's is cached; else, given the subject's plan,
+    from an evaluation of that plan alone (the same judgement: a subject's evaluation depends only on
+    its plan's rows), a hundredth of the work after each write instead of the whole ledger's."""
+    if plan_id is None or CACHE.find(session, ("evaluate", as_of, ())) is not None:
+        index = CACHE.get(session, ("index", as_of), lambda: {
+            (e.subject_type, e.subject_id): e for e in evaluations(session, as_of)})
+        return index.get((kind, sid))
+    return _plan_index(session, plan_id, as_of).get((kind, sid))
+
+
+def _plan_index(session: Session, plan_id: int, as_of: dt.date) -> dict[tuple[str, int], Evaluation]:
+    """One plan's evaluations by subject. The plans evaluated in one ledger state share one cache entry
+    (a dict filled as pages ask), so that they do not push the whole ledger's entries out of the cache."""
+    from taizhang.track.evaluate import evaluate
+
+    def compute() -> dict[tuple[str, int], Evaluation]:
+        return {(e.subject_type, e.subject_id): e for e in evaluate(session, as_of, plan_id=plan_id)}
+
+    if CACHE.state(session) is None:  # a writing session: computed afresh
+        return compute()
+    plans: dict[int, dict[tuple[str, int], Evaluation]] = CACHE.get(session, ("plan-index", as_of), dict)
+    index = plans.get(plan_id)
+    if index is None:
+        index = plans.setdefault(plan_id, compute())  # two readers may compute it at once: either is right
+    return index
 
 
 def dept_names(session: Session) -> dict[int, str]:
@@ -193,14 +216,6 @@ def report_task(session: Session, kind: str, sid: int) -> Task | None:
         return session.get(Task, sid)
     target = session.get(Target, sid)
     return session.get(Task, target.task_id) if target is not None and target.task_id else None
-
-
-def subject_reports(session: Session, kind: str, sid: int) -> list[ProgressReport]:
-    from sqlalchemy.orm import selectinload
-
-    col = ProgressReport.task_id if kind == "task" else ProgressReport.target_id
-    return list(session.scalars(select(ProgressReport).where(col == sid).order_by(ProgressReport.as_of)
-                                .options(selectinload(ProgressReport.evidence))))
 
 
 def dept_subjects(session: Session, dept_id: int) -> tuple[list[Task], list[Target]]:
