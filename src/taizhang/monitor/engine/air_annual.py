@@ -23,7 +23,7 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
-from taizhang.monitor.engine.exact import round_div
+from taizhang.monitor.engine.exact import round_div, rounder_for
 from taizhang.monitor.standards import tables as T
 
 #: Daily column → percentiles reported (the first one is the HJ 663 statistic used for attainment).
@@ -41,6 +41,7 @@ ANNUAL_MEAN = ("pm25", "pm10", "so2", "no2")
 def annual(daily: ir.Table) -> ir.Table:
     """Daily table (station or city, with ``aqi``) → one row per (station, year)."""
     cols = list(PERCENTILES)
+    rnd = rounder_for(daily)
     d = daily.select(
         "station",
         "aqi",
@@ -72,14 +73,14 @@ def annual(daily: ir.Table) -> ir.Table:
     stats: dict[str, ir.Value] = {}
     for c in ANNUAL_MEAN:
         stats[f"{c}_mean"] = (base[f"{c}_days"] > 0).ifelse(
-            round_div(base[f"_{c}_sum"], base[f"{c}_days"]), ibis.null("int64")
+            round_div(base[f"_{c}_sum"], base[f"{c}_days"], rnd), ibis.null("int64")
         )
     for c, ps in PERCENTILES.items():
         for p in ps:
             hundredths = (base[f"_{c}_q{p}"] * 100 + 0.5).floor()  # the exact percentile × 100
-            stats[f"{c}_p{p}"] = round_div(hundredths, 100)
+            stats[f"{c}_p{p}"] = round_div(hundredths, 100, rnd)
     stats["good_permille"] = (base.valid_days > 0).ifelse(
-        round_div(base.good_days.fill_null(0) * 1000, base.valid_days), ibis.null("int64")
+        round_div(base.good_days.fill_null(0) * 1000, base.valid_days, rnd), ibis.null("int64")
     )
     base = base.mutate(**stats).drop(*[c for c in base.columns if c.startswith("_")])
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
-from taizhang.monitor.engine.exact import barrier, greatest, round_div, to_units
+from taizhang.monitor.engine.exact import Rounder, barrier, greatest, round_div, rounder_for, to_units
 from taizhang.monitor.engine.schema import DAILY_MEAN, DECIMALS, SCALE
 from taizhang.monitor.standards import tables as T
 
@@ -48,39 +48,34 @@ def station_daily(hourly: ir.Table) -> ir.Table:
         aggs[f"{p}_hours"] = hourly[p].count()
     for h in HOURS:
         aggs[f"_o3f{h:02d}"] = (hourly.hour == h).ifelse(hourly.o3, ibis.null("float64")).max()
-    return _days_from_pass(hourly.group_by(["station", "date"]).aggregate(**aggs))
+    return _days_from_pass(hourly.group_by(["station", "date"]).aggregate(**aggs), rounder_for(hourly))
 
 
-def _days_from_pass(raw: ir.Table) -> ir.Table:
-    """The per-station-day aggregates → daily values, in three projections. Within a projection a
-    repeated sub-expression is one node (Ibis) and is evaluated once (DuckDB's common-subexpression
-    elimination); ``barrier`` keeps the next projection from inlining this one."""
-    units = barrier(
-        raw.select(
-            "station",
-            "date",
-            **{f"{p}_hours": raw[f"{p}_hours"] for p in DAILY_MEAN},
-            **{f"_{p}_sum": to_units(raw[f"{p}_fsum"]) for p in DAILY_MEAN},
-            **{f"_u{h:02d}": to_units(raw[f"_o3f{h:02d}"]) for h in HOURS},
-        )
-    )
-    u = [units[f"_u{h:02d}"] for h in HOURS]
+def _days_from_pass(raw: ir.Table, rnd: Rounder) -> ir.Table:
+    """The per-station-day aggregates → daily values, in two projections (within one, a repeated
+    sub-expression is one Ibis node, evaluated once by DuckDB's common-subexpression elimination;
+    ``barrier`` keeps the next projection from inlining it).
+
+    Every rounding is ``rnd(num / den)`` of exact integers (see ``exact.rounder_for``).
+    """
+    x = [raw[f"_o3f{h:02d}"] for h in HOURS]  # the hourly O3 values as stored (≤ 4 decimals)
     cols: dict[str, ir.Value] = {}
     for p in DAILY_MEAN:
-        unit = SCALE // 10 ** DECIMALS[p]
-        n = units[f"{p}_hours"]
-        cols[p] = (n >= T.MIN_HOURS_DAILY).ifelse(round_div(units[f"_{p}_sum"], n * unit), ibis.null("int64"))
+        n = raw[f"{p}_hours"]
+        mean = round_div(to_units(raw[f"{p}_fsum"]), n * (SCALE // 10 ** DECIMALS[p]), rnd)
+        cols[p] = (n >= T.MIN_HOURS_DAILY).ifelse(mean, ibis.null("int64"))
         cols[f"{p}_hours"] = n
     for h in HOURS:
-        cols[hour_col(h)] = round_div(u[h], SCALE)
-    cols["o3_hours"] = sum(x.notnull().cast("int64") for x in u)  # one hourly row per station-hour
-    cols["o3_1h"] = round_div(greatest(u), SCALE)  # rounding is monotone: max of rounded = rounded max
-    # 8-hour windows: each hour packed as 16·units + 1 (0 when missing), so the sum of a window's
-    # packed hours is 16·(sum of its valid hours) + (their number).
-    packed = [(x * 16 + 1).fill_null(0) for x in u]
+        cols[hour_col(h)] = rnd(x[h])  # a stored value k + ½ is exact in binary, so this is exact too
+    cols["o3_hours"] = sum(v.notnull().cast("int64") for v in x)  # one hourly row per station-hour
+    cols["o3_1h"] = rnd(greatest(x))  # rounding is monotone: the max of the rounded = the rounded max
+    # 8-hour windows: each hour packed as 16·units + 1 (0 when missing), summed in floating point (8
+    # terms below 2·10¹⁰: the error is far below ½), so the nearest integer W = 16·(sum of the valid
+    # hours in units) + (their number).
+    packed = [(v * (16 * SCALE) + 1).fill_null(0) for v in x]
     for s in WINDOWS:
-        cols[f"_w{s:02d}"] = sum(packed[s : s + 8])
-    day = barrier(units.select("station", "date", **cols))
+        cols[f"_w{s:02d}"] = (sum(packed[s : s + 8]) + 0.5).floor().cast("int64")
+    day = barrier(raw.select("station", "date", **cols))
 
     windows: dict[str, ir.Value] = {}
     valid: list[ir.BooleanValue] = []
@@ -89,7 +84,7 @@ def _days_from_pass(raw: ir.Table) -> ir.Table:
         n = w % 16
         ok = n >= T.MIN_HOURS_8H
         # the mean (w − n) / (16·n·10⁴), null unless the window has ≥ 6 hours
-        windows[window_col(s)] = round_div(w - n, ok.ifelse(n * (16 * SCALE), ibis.null("int64")))
+        windows[window_col(s)] = ok.ifelse(round_div(w - n, n * (16 * SCALE), rnd), ibis.null("int64"))
         valid.append(ok)
     keep = [c for c in day.columns if not c.startswith("_")]
     t = barrier(day.select(*keep, **windows, o3_8h_windows=sum(v.cast("int64") for v in valid)))
@@ -112,10 +107,11 @@ def city_daily(daily: ir.Table, exclude: list[str] | tuple[str, ...] = ()) -> ir
         aggs[f"{c}__s"] = src[c].sum()
         aggs[f"{c}__n"] = src[c].count()
     agg = src.group_by("date").aggregate(**aggs)
+    rnd = rounder_for(daily)
     cols: dict[str, ir.Value] = {"station": ibis.literal(CITY), "date": agg.date, "stations": agg.stations}
     for c in (*DAILY_MEAN, *(hour_col(h) for h in HOURS), *(window_col(s) for s in WINDOWS)):
         # with no valid station the SUM is null, and so is the quotient (no division by zero is evaluated)
-        cols[c] = round_div(agg[f"{c}__s"], agg[f"{c}__n"])
+        cols[c] = round_div(agg[f"{c}__s"], agg[f"{c}__n"], rnd)
     for p in DAILY_MEAN:
         cols[f"{p}_hours"] = agg[f"{p}__n"]  # for the city: the number of stations with a valid value
     out = barrier(agg.select(**cols))

@@ -11,9 +11,51 @@ floor is the exact one, and an exact tie ``k + ½`` is representable and decided
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+import ibis
 import ibis.expr.types as ir
 
 from taizhang.monitor.engine.schema import SCALE
+
+#: Rounds a floating quotient of two exact integers to an integer, half to even (GB/T 8170).
+Rounder = Callable[[ir.FloatingValue], ir.IntegerValue]
+
+
+@ibis.udf.scalar.builtin(name="round_even")
+def _duckdb_round_even(x: float, digits: int) -> float:  # type: ignore[empty-body]
+    """DuckDB's ROUND_EVEN (banker's rounding)."""
+
+
+@ibis.udf.scalar.builtin(name="bround")
+def _spark_bround(x: float, digits: int) -> float:  # type: ignore[empty-body]
+    """Spark's BROUND (HALF_EVEN on the decimal value of the double)."""
+
+
+def _portable_half_even(q: ir.FloatingValue) -> ir.IntegerValue:
+    """⌊q + ½⌋, one less when q is exactly k + ½ with k even (the same arithmetic on any backend)."""
+    up = (q + 0.5).floor()
+    return (up - ((up - q == 0.5) & (up % 2 == 1)).cast("int64")).cast("int64")
+
+
+def rounder_for(t: ir.Table) -> Rounder:
+    """The half-even rounding of the backend that will run ``t``: one native function call on DuckDB
+    (ROUND_EVEN) and Spark (BROUND), the portable four-operation form elsewhere.
+
+    Exact for the quotients the engine rounds: ``num / den`` of integers below 2⁵³ with den ≤ 10⁷ and a
+    quotient below 10⁶. IEEE division is correctly rounded, so an exact tie k + ½ (representable) comes out
+    exactly, and any other quotient lies at least 1/(2·den) ≥ 5·10⁻⁸ from a half-integer while its
+    floating-point error is below 10⁶·2⁻⁵³ ≈ 10⁻¹⁰: the nearest integer is never mistaken.
+    """
+    try:
+        name = t._find_backend(use_default=True).name
+    except Exception:  # an unbound expression: no backend to ask
+        name = ""
+    if name == "duckdb":
+        return lambda q: _duckdb_round_even(q, 0).cast("int64")
+    if name == "pyspark":
+        return lambda q: _spark_bround(q, 0).cast("int64")
+    return _portable_half_even
 
 
 def to_units(value: ir.FloatingValue, scale: int = SCALE) -> ir.IntegerValue:
@@ -25,12 +67,17 @@ def to_units(value: ir.FloatingValue, scale: int = SCALE) -> ir.IntegerValue:
     return (value * scale + 0.5).floor().cast("int64")
 
 
-def round_div(num: ir.IntegerValue, den: ir.IntegerValue | int) -> ir.IntegerValue:
+def round_div(num: ir.IntegerValue, den: ir.IntegerValue | int, rnd: Rounder | None = None) -> ir.IntegerValue:
     """GB/T 8170 rounding of num/den to an integer (half to even); num ≥ 0, den > 0. Null stays null.
+
+    With ``rnd`` (see ``rounder_for``) this is ``rnd(num / den)``, one division and the backend's
+    half-even rounding; without it, integer arithmetic alone:
 
     ``⌊num/den + ½⌋`` rounds half up. The quotient is exactly k + ½ iff 2·num ≡ den (mod 2·den);
     half up then gives k + 1, one too many when k is even, i.e. when 2·num ≡ den (mod 4·den).
     """
+    if rnd is not None:
+        return rnd(num / den)
     if isinstance(den, int) and den % 2 == 0:
         half_up = ((num + den // 2) / den).floor()
         tie_even = (num % (2 * den)) == den // 2
@@ -49,8 +96,6 @@ def greatest(values: list[ir.Value]) -> ir.Value:
     """Largest non-null value (null only when all are null) — the same on DuckDB and Spark."""
     if len(values) == 1:
         return values[0]
-    import ibis
-
     return ibis.greatest(*values)
 
 
