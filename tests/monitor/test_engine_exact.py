@@ -16,7 +16,7 @@ from taizhang.monitor.engine import pipeline
 from taizhang.monitor.engine.air_annual import annual
 from taizhang.monitor.engine.air_daily import station_daily
 from taizhang.monitor.engine.aqi_expr import ITEM_CODES, with_aqi
-from taizhang.monitor.engine.exact import round_div
+from taizhang.monitor.engine.exact import portable_half_even, round_div, rounder_for
 from taizhang.monitor.engine.schema import POLLUTANTS, air_arrow_schema
 from taizhang.monitor.standards.annual import percentile_hj663
 from taizhang.monitor.standards.aqi import aqi_daily
@@ -49,13 +49,25 @@ def con():
     return pipeline.connect()
 
 
-def test_round_div_is_gbt8170_half_even(con):
+@pytest.mark.parametrize("how", ["integer", "backend", "portable"])
+def test_round_div_is_gbt8170_half_even(con, how):
     nums = list(range(0, 400))
     t = ibis.memtable({"n": nums})
-    for den in (1, 2, 4, 10, 20, 24, 230000, 240000):
-        got = con.execute(t.mutate(r=round_div(t.n * 1000 + 5, den)))
-        for n, r in zip(got.n, got.r, strict=True):
+    rnd = {"integer": None, "backend": rounder_for(t), "portable": portable_half_even}[how]
+    for den in (1, 2, 4, 10, 20, 24, 230000, 240000, 9_999_991):
+        got = con.execute(t.mutate(r=round_div(t.n * 1000 + 5, den, rnd), s=round_div(t.n * 2_500_000 + den // 2, den, rnd)))
+        for n, r, s in zip(got.n, got.r, got.s, strict=True):
             assert r == round(Fraction(n * 1000 + 5, den)), (n, den)
+            assert s == round(Fraction(n * 2_500_000 + den // 2, den)), (n, den)
+
+
+def test_stored_values_round_half_even(con):
+    """A stored hourly value with ≤ 4 decimals rounds to the nearest integer, ties to even."""
+    values = [0.5, 1.5, 2.5, 80.4999, 80.5, 80.5001, 81.5, 99999.5, 12.0001]
+    t = ibis.memtable({"x": values})
+    for rnd in (rounder_for(t), portable_half_even):
+        got = con.execute(t.mutate(r=rnd(t.x)))
+        assert list(got.r) == [round(Fraction(str(v))) for v in values]
 
 
 @pytest.mark.parametrize("standard", ["HJ633-2012", "HJ633-2026"])

@@ -32,7 +32,7 @@ def _spark_bround(x: float, digits: int) -> float:  # type: ignore[empty-body]
     """Spark's BROUND (HALF_EVEN on the decimal value of the double)."""
 
 
-def _portable_half_even(q: ir.FloatingValue) -> ir.IntegerValue:
+def portable_half_even(q: ir.FloatingValue) -> ir.IntegerValue:
     """⌊q + ½⌋, one less when q is exactly k + ½ with k even (the same arithmetic on any backend)."""
     up = (q + 0.5).floor()
     return (up - ((up - q == 0.5) & (up % 2 == 1)).cast("int64")).cast("int64")
@@ -55,7 +55,7 @@ def rounder_for(t: ir.Table) -> Rounder:
         return lambda q: _duckdb_round_even(q, 0).cast("int64")
     if name == "pyspark":
         return lambda q: _spark_bround(q, 0).cast("int64")
-    return _portable_half_even
+    return portable_half_even
 
 
 def to_units(value: ir.FloatingValue, scale: int = SCALE) -> ir.IntegerValue:
