@@ -74,3 +74,26 @@ def test_task_page_on_a_new_ledger_state_evaluates_only_its_plan(ledger) -> None
         assert queries.CACHE.find(s, ("evaluate", day, ())) is not None
         assert from_plan == whole and whole is not None and whole.status == "done"
     assert c.get(f"/tasks/{task.id}", params={"as_of": AS_OF}).text == page.text
+
+
+def test_signing_in_keeps_the_cached_evaluation(ledger) -> None:  # type: ignore[no-untyped-def]
+    """Sign-ins and failed sign-ins are audited but change nothing a cached read model shows."""
+    doc, cites = load_plan(EXAMPLE)
+    with ledger.session("test") as s:
+        import_plan(s, doc, source="plan.txt", cites=cites)
+        add_user(s, "admin", "correct-horse-1", "admin")
+    c = TestClient(create_app(ledger))
+
+    def state():  # type: ignore[no-untyped-def]
+        with ledger.session(write=False) as s:
+            return queries.CACHE.state(s)
+
+    before = state()
+    assert c.post("/login", data={"username": "admin", "password": "wrong-password"}).status_code == 401
+    assert c.post("/login", data={"username": "admin", "password": "correct-horse-1"},
+                  follow_redirects=False).status_code == 303
+    assert state() == before
+    with ledger.session("test") as s:
+        task = s.scalar(select(Task).order_by(Task.id))
+        task.text += "（修订）"
+    assert state() != before

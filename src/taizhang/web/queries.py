@@ -19,6 +19,9 @@ STATUS_LABELS = {"done": "已完成", "on_track": "正常推进", "lagging": "�
                  "no_data": "未报送"}
 COLOUR_LABELS = {"red": "红色", "yellow": "黄色", "white": "白色", None: "无"}
 T = TypeVar("T")
+# Users, their sign-ins and tokens: audited, but no cached read model shows them, so a sign-in does not
+# make the readers compute the ledger's evaluation again.
+AUTH_TABLES = ("app_user", "user_session", "api_token", "login_attempt")
 
 
 class _LedgerCache:
@@ -27,8 +30,9 @@ class _LedgerCache:
     `evaluate` over a full ledger (26k subjects) takes seconds, and the dashboard's summaries of it tens
     of milliseconds; every dashboard, task page and warning list needs them. Entries are keyed by the
     ledger's state: the database, the rules in force and the change counters (the newest audit entry —
-    every ORM insert, update and delete writes one —, the newest progress report and the newest
-    indicator value, which bulk loads write without an audit entry). Any write changes the state, and
+    every ORM insert, update and delete writes one — except those of users, sign-ins and tokens
+    (AUTH_TABLES), the newest progress report and the newest indicator value, which bulk loads write
+    without an audit entry). Any write changes the state, and
     the next reader computes afresh. Only reading sessions use the cache (a writing one may see its own
     uncommitted rows). Concurrent readers of a missing entry wait for one computation instead of each
     running it. The cached objects are shared: read them, never change them.
@@ -59,7 +63,8 @@ class _LedgerCache:
         except OSError:
             rules_stamp = -1
         marks = session.execute(select(
-            select(func.max(AuditEntry.id)).scalar_subquery(),
+            select(AuditEntry.id).where(AuditEntry.entity.not_in(AUTH_TABLES))
+            .order_by(AuditEntry.id.desc()).limit(1).scalar_subquery(),
             select(func.max(ProgressReport.id)).scalar_subquery(),
             select(func.max(IndicatorValue.id)).scalar_subquery())).one()
         state = (conn.engine.url.render_as_string(hide_password=True), rules, rules_stamp, *marks)
