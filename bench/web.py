@@ -3,7 +3,8 @@
 The generated ledger is the one bench/ledger.py caches in bench/_data/ (built when missing); this
 benchmark works on a copy of it (users, tokens and the submitted reports never touch the cache).
 
-1. pages: `taizhang serve` runs as a subprocess; an admin signs in; --clients concurrent clients
+1. pages: `taizhang serve` runs as a subprocess, as a user starts it (its default worker processes,
+   one per core; --workers N passes `--workers N`); an admin signs in; --clients concurrent clients
    (threads, each with its own httpx client and the admin's session cookie) fetch the dashboard `/`
    and then task pages `/tasks/{id}` (random ids), --requests of each. Reported: the first (cold)
    dashboard, p50 / p95 / p99 latency and requests/s. Goal: p95 ≤ 150 ms.
@@ -11,7 +12,8 @@ benchmark works on a copy of it (users, tokens and the submitted reports never t
    each, every one with its own uid) with a department user's API token on that department's tasks.
    All must answer 201 and be stored (rows counted afterwards in the database); the wall time is
    reported.
-3. memory: the server process's peak RSS (VmHWM) at the end.
+3. memory: the peak RSS (VmHWM) of the server's processes at the end: uvicorn's supervisor and its
+   workers (one process when it runs one worker).
 
     .venv/bin/python bench/web.py
     .venv/bin/python bench/web.py --requests 100 --clients 10     # quicker
@@ -82,9 +84,11 @@ def prepare(db: Path) -> tuple[str, list[int], list[int]]:
 
 
 @contextlib.contextmanager
-def server(db: Path, port: int, log: Path) -> Iterator[subprocess.Popen[bytes]]:
+def server(db: Path, port: int, log: Path, workers: int | None) -> Iterator[subprocess.Popen[bytes]]:
     """`taizhang serve` on db; its stderr goes to `log` (a pipe nobody reads would stall it)."""
     cmd = [sys.executable, "-m", "taizhang.cli", "serve", "--db", str(db), "--port", str(port)]
+    if workers is not None:
+        cmd += ["--workers", str(workers)]
     with log.open("wb") as err:
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err)
     try:
@@ -118,6 +122,19 @@ def peak_rss_mb(pid: int) -> float | None:
     except OSError:
         return None
     return None
+
+
+def children(pid: int) -> list[int]:
+    try:
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def workers_of(pid: int) -> list[int]:
+    """The processes serving requests: uvicorn's spawned workers, else the server process itself."""
+    spawned = [c for c in children(pid) if b"spawn_main" in Path(f"/proc/{c}/cmdline").read_bytes()]
+    return spawned or [pid]
 
 
 def sign_in(base: str) -> httpx.Cookies:
@@ -211,6 +228,8 @@ def main() -> None:
     ap.add_argument("--requests", type=int, default=400, help="requests per page kind (default 400)")
     ap.add_argument("--clients", type=int, default=20, help="concurrent clients (default 20)")
     ap.add_argument("--submissions", type=int, default=200, help="parallel report submissions (default 200)")
+    ap.add_argument("--workers", type=int, default=None,
+                    help="pass --workers N to taizhang serve (default: serve's own default)")
     args = ap.parse_args()
 
     from taizhang.ledger.generate import DEFAULT_AS_OF
@@ -229,7 +248,7 @@ def main() -> None:
         base = f"http://127.0.0.1:{port}"
         q = f"?as_of={as_of.isoformat()}"
         log = Path(tmp) / "serve.log"
-        with server(db, port, log) as proc:
+        with server(db, port, log, args.workers) as proc:
             cookies = sign_in(base)
             with httpx.Client(base_url=base, cookies=cookies, timeout=120) as c:
                 t0 = time.perf_counter()
@@ -242,13 +261,16 @@ def main() -> None:
             dash = load(base, cookies, lambda i: "/" + q, args.requests, args.clients)
             task = load(base, cookies, lambda i: f"/tasks/{ids[i]}{q}", args.requests, args.clients)
             sub = asyncio.run(submit(base, token, own, args.submissions, as_of, str(os.getpid())))
-            rss = peak_rss_mb(proc.pid)
+            workers = workers_of(proc.pid)
+            rss = {p: peak_rss_mb(p) for p in [proc.pid, *children(proc.pid)]}
         n_stored = stored(db, sub["uids"])  # type: ignore[arg-type]
         errors = [ln for ln in log.read_text(errors="replace").splitlines()
                   if ln.startswith(("sqlalchemy.", "Exception", "TimeoutError")) or "Error:" in ln]
 
-    print(f"\n{args.clients} concurrent clients, {args.requests} requests per page (as of {as_of}); "
-          f"first dashboard (cold): {cold_ms:.0f} ms\n")
+    serve = "taizhang serve" + (f" --workers {args.workers}" if args.workers is not None else "")
+    print(f"\n{serve}: {len(workers)} worker process{'es' if len(workers) > 1 else ''}; "
+          f"{args.clients} concurrent clients, {args.requests} requests per page (as of {as_of}); "
+          f"first dashboard (cold, one worker): {cold_ms:.0f} ms\n")
     print(f"{'page':<22}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'req/s':>8}{'errors':>8}   goal p95 ≤ 150 ms")
     for name, r in (("dashboard /", dash), ("task /tasks/{id}", task)):
         lat: list[float] = r["lat"]  # type: ignore[assignment]
@@ -264,7 +286,11 @@ def main() -> None:
           f"({args.submissions / sub['wall']:.0f}/s; p50 {pct(lat, 50):.0f} ms, max {max(lat, default=0):.0f} ms); "
           f"answers {sub['codes']}; stored {n_stored}/{args.submissions}   "
           f"goal: all stored — {'meets' if ok else 'MISSES'}")
-    print(f"server peak RSS: {rss:.0f} MB" if rss is not None else "server peak RSS: unknown")
+    known = [v for v in rss.values() if v is not None]
+    per = ", ".join(f"{'worker' if p in workers else 'server' if p == proc.pid else 'helper'} {v:.0f}"
+                    for p, v in rss.items() if v is not None)
+    print(f"server peak RSS: {sum(known):.0f} MB in {len(known)} processes ({per})" if known
+          else "server peak RSS: unknown")
     if errors:
         print(f"server errors logged: {len(errors)}, e.g. " + " | ".join(sorted(set(errors))[:3]))
     if not ok:

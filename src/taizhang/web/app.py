@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -75,3 +76,14 @@ def create_app(ledger: Ledger) -> FastAPI:
     app.include_router(api.router)
     app.include_router(pages.router)
     return app
+
+
+def app_from_env() -> FastAPI:
+    """The app on the ledger that TAIZHANG_DATABASE_URL names: the factory each `taizhang serve` worker
+    process imports (`taizhang.web.app:app_from_env`). `serve` migrates the database before it starts
+    the workers and sets the variable for them (a worker's own migration check is then a no-op)."""
+    from taizhang.ledger.db import open_ledger
+
+    if not os.environ.get("TAIZHANG_DATABASE_URL"):
+        raise RuntimeError("TAIZHANG_DATABASE_URL is not set: start the app with `taizhang serve`")
+    return create_app(open_ledger())

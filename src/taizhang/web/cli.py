@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 import json
+import os
 from typing import Annotated
 
 import typer
@@ -14,20 +15,37 @@ from taizhang.ledger.cli import DbOption, JsonOption, actor, open_db
 user_app = typer.Typer(help="Web users (admin, department, leader, public) and API tokens.", no_args_is_help=True)
 
 
+def default_workers() -> int:
+    """Worker processes when --workers is not given: one per CPU core, at most 4 (each process keeps its
+    own cache of the ledger's evaluation, some 150 MB on a 20,000-task ledger)."""
+    return max(1, min(4, os.cpu_count() or 1))
+
+
 def serve(
     db: DbOption = None,
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port.")] = 8000,
-    workers: Annotated[int, typer.Option("--workers", help="Worker processes (PostgreSQL for more than 1).")] = 1,
+    workers: Annotated[int | None, typer.Option(
+        "--workers", min=1, help="Worker processes (default: one per CPU core, at most 4).")] = None,
 ) -> None:
-    """Serve the web app (Chinese pages, the /api/v1 JSON API, /public) on the ledger."""
+    """Serve the web app (Chinese pages, the /api/v1 JSON API, /public) on the ledger.
+
+    Each worker process opens the ledger itself (SQLite file or PostgreSQL): `serve` migrates the
+    database first, then hands its URL to the workers in TAIZHANG_DATABASE_URL."""
     import uvicorn
+    from sqlalchemy.engine import make_url
 
-    from taizhang.web.app import create_app
-
-    lg = open_db(db)
-    print(f"taizhang: serving {lg.url.split('@')[-1]} at http://{host}:{port}/  (public page: /public)", flush=True)
-    uvicorn.run(create_app(lg), host=host, port=port, workers=1 if workers < 2 else workers,
+    lg = open_db(db)  # migrated here, once, before any worker starts
+    url = lg.url
+    lg.close()
+    n = workers or default_workers()
+    u = make_url(url)
+    if n > 1 and u.get_backend_name() == "sqlite" and u.database in (None, "", ":memory:"):
+        raise InputError("--workers", "an in-memory SQLite database cannot be shared by several processes")
+    os.environ["TAIZHANG_DATABASE_URL"] = url
+    print(f"taizhang: serving {url.split('@')[-1]} at http://{host}:{port}/ with {n} worker "
+          f"process{'es' if n > 1 else ''}  (public page: /public)", flush=True)
+    uvicorn.run("taizhang.web.app:app_from_env", factory=True, host=host, port=port, workers=n,
                 log_level="warning")
 
 
