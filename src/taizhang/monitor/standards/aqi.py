@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from taizhang.monitor.standards import tables as t
-from taizhang.monitor.standards.exact import Number
+from taizhang.monitor.standards.exact import Number, to_fraction
 from taizhang.monitor.standards.items import canonical_item
 from taizhang.monitor.standards.levels import AQICategory, aqi_category
 from taizhang.monitor.standards.subindex import SubIndex, sub_index
@@ -29,7 +29,7 @@ class AQIReport:
     primary: list[str] | None
     exceeding: list[str] | None  # None under HJ 633-2026, which deletes the term
     category: AQICategory | None
-    missing: list[str] = field(default_factory=list)  # canonical report items without a value
+    missing: list[str] = field(default_factory=list)  # report items without a value (caller key if given)
     flags: dict[str, tuple[str, ...]] = field(default_factory=dict)
     published: bool = True  # HJ 633-2026 §5.3.1: False when AQI is withheld for missing data
     canonical: dict[str, str] = field(default_factory=dict)  # caller key -> canonical item
@@ -61,17 +61,50 @@ class AQIReport:
         }
 
 
+def _bare_item(key: str, report: str, std: str) -> str:
+    """The report item meant by a bare pollutant name ("PM2.5", "O3") in a `report` under `std`;
+    ValueError where the name could mean two indicators."""
+    item = canonical_item(key, default_period="24H" if report == "daily" else "1H")
+    pollutant = item.split("_", 1)[0]
+    if pollutant == "O3" and report == "daily":
+        if std == t.HJ633_2012:
+            raise ValueError(f"{key!r} is ambiguous in an HJ 633-2012 daily report: name O3_1H or O3_8H")
+        return "O3_8H"  # HJ 633-2026: the daily maximum 8-hour mean is the only daily O3 indicator
+    if pollutant in ("PM25", "PM10") and report == "hourly" and std == t.HJ633_2012:
+        raise ValueError(
+            f"{key!r} is ambiguous in an HJ 633-2012 real-time report: name the 24-hour sliding mean "
+            f"({pollutant}_24H_SLIDING) or the 1-hour value ({pollutant}_1H)"
+        )
+    return item
+
+
+def _is_value(value: object) -> bool:
+    if value is None:
+        return True
+    try:
+        to_fraction(value)  # type: ignore[arg-type]
+    except (ValueError, TypeError):
+        return False
+    return True
+
+
 def _index_inputs(
-    concentrations: Mapping[str, Number | None], period: str
+    concentrations: Mapping[str, Number | None], report: str, std: str
 ) -> dict[str, tuple[str, Number | None]]:
-    """canonical item -> (caller key, value); a bare pollutant ("PM25") takes `period`, and keys
-    that name no air item (notes, station ids) are left out."""
+    """canonical item -> (caller key, value). A bare pollutant ("PM25") is the report's indicator
+    of it; keys that name no air item are left out when their value is not a number (notes,
+    station ids) and refused when it is (a misspelt pollutant must not pass as missing)."""
     found: dict[str, tuple[str, Number | None]] = {}
     for key, value in concentrations.items():
         try:
-            canon = canonical_item(key, default_period=period)
+            canon = canonical_item(key)
         except ValueError:
-            continue
+            try:
+                canon = _bare_item(key, report, std)
+            except ValueError as e:
+                if _is_value(value) or "ambiguous" in str(e):
+                    raise
+                continue
         if canon in found:
             raise ValueError(f"item given twice: {found[canon][0]!r} and {key!r}")
         found[canon] = (key, value)
@@ -111,7 +144,7 @@ def build_report(
     names items a 2026 local plan does not monitor (§5.3.2): their absence does not withhold AQI."""
     std = aqi_standard(standard, when)
     items = (t.DAILY_REPORT_ITEMS if report == "daily" else t.HOURLY_REPORT_ITEMS)[std]
-    found = _index_inputs(concentrations, "24H" if report == "daily" else "1H")
+    found = _index_inputs(concentrations, report, std)
     exempt_items = {canonical_item(e) for e in exempt}
     subs: dict[str, SubIndex] = {}
     keys: dict[str, str] = {}
@@ -122,7 +155,7 @@ def build_report(
             if entry is not None:
                 keys[item] = entry[0]
             if item not in exempt_items:
-                missing.append(item)
+                missing.append(item if entry is None else entry[0])
             continue
         key, value = entry
         keys[item] = key
@@ -131,7 +164,7 @@ def build_report(
         if sub.substitute and sub.substitute not in items:
             _add_substitute(sub.substitute, found, std, units, round_concentration, subs, keys)
         elif sub.iaqi is None and not sub.substitute:
-            missing.append(item)  # negative concentration: invalid, NA
+            missing.append(key)  # negative concentration: invalid, NA
     return _assemble(std, report, subs, keys, missing)
 
 

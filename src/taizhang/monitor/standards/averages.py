@@ -93,6 +93,26 @@ def city_mean(station_values: Sequence[Number | None]) -> CityValue:
     return CityValue(sum(values, Fraction(0)) / len(values), len(values))
 
 
+#: Station types that are not city assessment stations (§3.7): background, traffic, regional and
+#: clean-control stations (e.g. Beijing 定陵, a 城市清洁对照点). Checked before `_CITY_WORDS`.
+_NOT_CITY_WORDS = ("对照", "清洁", "背景", "交通", "路边", "区域", "传输", "clean", "control", "background",
+                   "traffic", "roadside", "regional", "transport")  # fmt: skip
+_CITY_WORDS = ("评价", "城市", "国控", "city", "urban", "assessment", "evaluation")
+
+
+def is_city_station(kind: str | None) -> bool:
+    """Whether a station type names a city assessment station (城市评价点); an untyped station is
+    taken as one. ValueError for a type that names neither."""
+    if kind is None:
+        return True
+    text = str(kind).strip().lower()
+    if any(w in text for w in _NOT_CITY_WORDS):
+        return False
+    if any(w in text for w in _CITY_WORDS):
+        return True
+    raise ValueError(f"unknown station type: {kind!r}")
+
+
 def city_series_mean(station_series: Sequence[Sequence[Number | None]]) -> list[Fraction | None]:
     """Period by period city means of several stations' aligned series (e.g. 8-hour means)."""
     if not station_series:

@@ -32,6 +32,34 @@ def indicator_key(name: str) -> str:
     return key
 
 
+#: Table units of the indicators and the factors that convert other spellings to them.
+_UNITS: dict[str, dict[str, Fraction]] = {
+    "SD": {
+        "cm": Fraction(1),
+        "m": Fraction(100),
+        "mm": Fraction(1, 10),
+        "厘米": Fraction(1),
+        "米": Fraction(100),
+    },
+    "DO": {"mg/l": Fraction(1), "ug/l": Fraction(1, 1000)},
+    "ORP": {"mv": Fraction(1), "v": Fraction(1000)},
+    "NH3N": {"mg/l": Fraction(1), "ug/l": Fraction(1, 1000)},
+}
+
+
+def in_table_unit(indicator: str, value: Number, unit: str | None) -> Fraction:
+    """`value` of `indicator` in the table unit (SD cm, DO and NH3-N mg/L, ORP mV)."""
+    key = indicator_key(indicator)
+    v = to_fraction(value)
+    if unit is None or not str(unit).strip():
+        return v
+    u = str(unit).strip().lower().replace(" ", "").replace("µ", "u").replace("μ", "u")
+    factor = _UNITS[key].get(u)
+    if factor is None:
+        raise ValueError(f"unknown unit for {key}: {unit!r}")
+    return v * factor
+
+
 def _depth(depth_cm: Number | None) -> Fraction | None:
     """A water depth in cm; None or text such as ">=25" means deep enough for the plain table."""
     if depth_cm is None:
@@ -41,14 +69,16 @@ def _depth(depth_cm: Number | None) -> Fraction | None:
     return to_fraction(depth_cm)
 
 
-def indicator_grade(indicator: str, value: Number, *, water_depth_cm: Number | None = None) -> str:
+def indicator_grade(
+    indicator: str, value: Number, *, water_depth_cm: Number | None = None, unit: str | None = None
+) -> str:
     """不黑臭, 轻度黑臭 or 重度黑臭 for one measurement.
 
     Transparency in water shallower than 25 cm: both SD lines scale with the depth (the guide's
     "40 % of the water depth" is 10/25 of it), so SD seen to the bottom (≥ depth) is 不黑臭,
     0.4·depth ≤ SD < depth is 轻度 and SD < 0.4·depth is 重度."""
     key = indicator_key(indicator)
-    v = to_fraction(value)
+    v = in_table_unit(key, value, unit)
     low, high, direction = t.BLACK_ODOROUS_RANGES[key]
     depth = _depth(water_depth_cm)
     if key == "SD" and depth is not None and depth < Fraction(t.BLACK_ODOROUS_SHALLOW_CM):

@@ -4,6 +4,7 @@ name to its adapter; the computations themselves live in the other modules of th
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
@@ -16,7 +17,13 @@ from taizhang.monitor.standards.annual import (
     percentile_rank,
 )
 from taizhang.monitor.standards.aqi import build_report
-from taizhang.monitor.standards.averages import city_mean, city_o3_mda8, daily_mean, o3_mda8
+from taizhang.monitor.standards.averages import (
+    city_mean,
+    city_o3_mda8,
+    daily_mean,
+    is_city_station,
+    o3_mda8,
+)
 from taizhang.monitor.standards.black_odorous import indicator_grade, point_grade, waterbody_grade
 from taizhang.monitor.standards.exact import (
     percent,
@@ -35,7 +42,7 @@ from taizhang.monitor.standards.noise import (
     split_day_night,
 )
 from taizhang.monitor.standards.subindex import concentration_digits, sub_index
-from taizhang.monitor.standards.versions import aqi_standard
+from taizhang.monitor.standards.versions import aqi_standard, limit_standard
 from taizhang.monitor.standards.water import (
     annual_item_class,
     assess_section,
@@ -60,6 +67,15 @@ def _when(inp: Input) -> Any:
     return inp.get("date") or inp.get("when")
 
 
+def _limit_std(inp: Input, standard: str | None) -> str:
+    """The GB 3095 limit set named by the vector or its input, else chosen by the data's date."""
+    named = inp.get("standard") or standard
+    try:
+        return limit_standard(named, _when(inp))
+    except ValueError:
+        return limit_standard(None, _when(inp))
+
+
 def _std(inp: Input, standard: str | None) -> str:
     """The HJ 633 set named by the vector, by its input, or by the date of its data."""
     named = inp.get("standard") or standard
@@ -72,10 +88,30 @@ def _std(inp: Input, standard: str | None) -> str:
 # --------------------------------------------------------------------------------------- AQI
 
 
+_PERIOD_KEYS = ("period", "averaging_time", "averaging", "averaging_period")
+
+
+def _item_of(inp: Input) -> str:
+    """The item of a one-item vector: "item" (or "pollutant"), with a separate averaging period
+    when one is given ("item": "PM2.5", "period": "24h"). A bare PM2.5 or PM10 is the 24-hour
+    item, the only PM column of HJ 633 (the 2026 1-hour PM values use the same numbers); other
+    bare pollutants are ambiguous and refused by `canonical_item`."""
+    name = str(inp.get("item", inp.get("pollutant", "")))
+    period = next((inp[k] for k in _PERIOD_KEYS if inp.get(k)), None)
+    if period is not None:
+        return canonical_item(f"{name}_{period}")
+    try:
+        return canonical_item(name)
+    except ValueError:
+        if pollutant_of(name) in ("PM25", "PM10"):
+            return canonical_item(name, default_period="24H")
+        raise
+
+
 def v_iaqi(inp: Input, standard: str | None) -> Result:
     std = _std(inp, standard)
     conc = inp.get("concentration", inp.get("value"))
-    sub = sub_index(inp["item"], conc, std, unit=inp.get("unit"), round_concentration=_round_option(inp))
+    sub = sub_index(_item_of(inp), conc, std, unit=inp.get("unit"), round_concentration=_round_option(inp))
     out: Result = {
         "iaqi": sub.iaqi,
         "exact": sub.exact,
@@ -262,18 +298,20 @@ def v_annual_validity(inp: Input, standard: str | None) -> Result:
     }
 
 
-_PCT_KEYS = ("p98_daily", "p95_daily", "mda8_p90", "p98", "p95", "p90", "percentile", "p90_mda8", "o3_8h_p90")
+#: Input keys holding the annual percentile ("p98_daily", "p95", "mda8_p90", "percentile_95", ...)
+_PCT_KEY = re.compile(r"(?:^|_)(?:p|percentile_?)(?:90|95|98)(?:th)?(?:_|$)|^percentile$", re.IGNORECASE)
+_MEAN_KEYS = ("annual_mean", "annual_average", "annual_avg", "mean", "年均值", "年平均")
 
 
 def v_annual_attainment(inp: Input, standard: str | None) -> Result:
-    pct_key = next((k for k in _PCT_KEYS if k in inp), None)
+    pct_key = next((k for k in inp if _PCT_KEY.search(k)), None)
+    mean_key = next((k for k in _MEAN_KEYS if k in inp), None)
     cls = inp.get("class") or inp.get("limit_class") or inp.get("zone_class") or standard
     res = annual_attainment(
         inp["pollutant"],
-        annual_mean=inp.get("annual_mean"),
+        annual_mean=inp.get(mean_key) if mean_key else None,
         percentile=inp.get(pct_key) if pct_key else None,
-        standard=inp.get("standard") or standard,
-        when=_when(inp),
+        standard=_limit_std(inp, standard),
         limit_cls=cls,
     )
     out: Result = {"attained": res.attained, "pollutant": res.pollutant}
@@ -313,6 +351,33 @@ def v_good_day_ratio(inp: Input, standard: str | None) -> Result:
     }
 
 
+_STATION_TYPE_KEYS = ("type", "station_type", "kind", "category", "类型")
+_STATION_VALUE_KEYS = ("value", "concentration", "conc")
+
+
+def _station_values(inp: Input) -> list[Any]:
+    """The values of the city assessment stations: "station_values" as a list or a mapping station
+    -> value, or "stations" as objects with a value and a type (background, traffic, regional
+    and clean-control stations are left out; "city_assessment": false leaves a station out)."""
+    if "station_values" in inp:
+        vals = inp["station_values"]
+        return list(vals.values()) if isinstance(vals, Mapping) else list(vals)
+    out = []
+    for st in inp["stations"]:
+        if not isinstance(st, Mapping):
+            out.append(st)
+            continue
+        kind = next((st[k] for k in _STATION_TYPE_KEYS if st.get(k) is not None), None)
+        flag = st.get("city_assessment", st.get("is_city_station"))
+        if (flag is not None and not flag) or (flag is None and not is_city_station(kind)):
+            continue
+        key = next((k for k in _STATION_VALUE_KEYS if k in st), None)
+        if key is None:
+            raise ValueError(f"station without a value: {dict(st)!r}")
+        out.append(st[key])
+    return out
+
+
 def v_city_mean(inp: Input, standard: str | None) -> Result:
     std = _std(inp, standard)
     item = canonical_item(inp["pollutant"], default_period="24H")
@@ -322,7 +387,7 @@ def v_city_mean(inp: Input, standard: str | None) -> Result:
         value = city_o3_mda8(inp["station_hourly"], method=method)
         stations = len(inp["station_hourly"])
     else:
-        res = city_mean(inp["station_values"])
+        res = city_mean(_station_values(inp))
         value, stations = res.value, res.stations
     rounded = None if value is None else round_half_even(value, digits)
     return {
@@ -428,7 +493,8 @@ def v_river_status(inp: Input, standard: str | None) -> Result:
 def v_bo_indicator(inp: Input, standard: str | None) -> Result:
     def grade(case: Input) -> str:
         depth = case.get("water_depth_cm", inp.get("water_depth_cm"))
-        return indicator_grade(case["indicator"], case["value"], water_depth_cm=depth)
+        unit = case.get("unit", inp.get("unit"))
+        return indicator_grade(case["indicator"], case["value"], water_depth_cm=depth, unit=unit)
 
     if "cases" in inp:
         return {"grades": [grade(c) for c in inp["cases"]]}
