@@ -58,6 +58,7 @@ def test_cli_runs_the_extra_file() -> None:
             "station type",
         ),
         ("black_odorous_indicator", {"indicator": "SD", "value": "1", "unit": "inch"}, None, "unit"),
+        ("round_gbt8170", {"value": "1", "precision": "0.25"}, None, "1, 2 or 5 units"),
     ],
 )
 def test_unknown_input_is_a_clear_error(function: str, inp: dict, standard: str | None, message: str) -> None:

@@ -42,7 +42,7 @@ from taizhang.monitor.standards.averages import (
     sliding_8h,
 )
 from taizhang.monitor.standards.black_odorous import indicator_grade, point_grade, waterbody_grade
-from taizhang.monitor.standards.exact import round_gbt8170, round_half_even, to_fraction
+from taizhang.monitor.standards.exact import round_gbt8170, round_half_even, round_interval, to_fraction
 from taizhang.monitor.standards.levels import aqi_category, aqi_level
 from taizhang.monitor.standards.noise import compliance_rate, day_night_levels, energy_average, noise_limits
 from taizhang.monitor.standards.subindex import iaqi, iaqi_exact, sub_index
@@ -91,6 +91,7 @@ __all__ = [
     "river_status",
     "round_gbt8170",
     "round_half_even",
+    "round_interval",
     "section_ratios",
     "sliding_8h",
     "sub_index",

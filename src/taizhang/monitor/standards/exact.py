@@ -75,6 +75,25 @@ def round_gbt8170(value: Number, digits: int = 0) -> str:
     return str(round_half_even(value, digits))
 
 
+def round_interval(value: Number, interval: Number) -> Decimal:
+    """GB/T 8170 rounding to a rounding interval (修约间隔) 10^n, or 0.5 or 0.2 units of 10^n:
+    the value is divided by the interval, rounded to an integer by the same rule (half to even,
+    one step) and multiplied back (60.25 by 0.5 → 60.0, 60.38 → 60.5, 830 by 20 → 840).
+    The result carries the interval's decimals."""
+    step = to_fraction(interval)
+    text = Decimal(str(interval)).normalize() if not isinstance(interval, Fraction) else None
+    if step <= 0 or text is None:
+        raise ValueError(f"not a rounding interval: {interval!r}")
+    digit = text.as_tuple().digits
+    if digit not in ((1,), (2,), (5,)):
+        raise ValueError(f"GB/T 8170 intervals are 1, 2 or 5 units of a power of ten, not {interval!r}")
+    places = max(0, -int(text.as_tuple().exponent))
+    if digit == (1,):
+        return round_half_even(value, -int(text.as_tuple().exponent))
+    whole = round_half_even(to_fraction(value) / step, 0)
+    return (Decimal(whole) * text).quantize(Decimal(1).scaleb(-places))
+
+
 def fraction_text(value: Fraction) -> str:
     """A reduced fraction as "num/den" (or an integer string)."""
     return str(value.numerator) if value.denominator == 1 else f"{value.numerator}/{value.denominator}"

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from decimal import Decimal
 from typing import Any
 
 from taizhang.monitor.standards import tables as t
@@ -29,6 +28,7 @@ from taizhang.monitor.standards.exact import (
     percent,
     round_gbt8170,
     round_half_even,
+    round_interval,
     to_fraction,
 )
 from taizhang.monitor.standards.items import canonical_item, pollutant_of
@@ -184,21 +184,35 @@ def v_aqi_level(inp: Input, standard: str | None) -> Result:
 # --------------------------------------------------------------------------------- rounding
 
 
-def _digits(case: Input, default: int = 0) -> int:
-    """Decimal places from "digits", or from a "precision" such as "0.1" (→ 1) or "10" (→ -1)."""
-    if "digits" in case:
-        return int(case["digits"])
-    if "precision" in case:
-        return -int(Decimal(str(case["precision"])).normalize().as_tuple().exponent)
-    return default
+_INTERVAL_KEYS = ("precision", "interval", "修约间隔")
+_DIGIT_KEYS = ("digits", "decimals", "places", "ndigits", "decimal_places")
+
+
+def _rounding(case: Input, default: Input | None = None) -> tuple[str, Any]:
+    """("digits", n) or ("interval", text) from a case, else from `default`, else 0 digits.
+    "precision": "0.1" means one decimal, "10" the tens, "0.5" half units (GB/T 8170)."""
+    for key in _DIGIT_KEYS:
+        if key in case:
+            return "digits", int(case[key])
+    for key in _INTERVAL_KEYS:
+        if key in case:
+            return "interval", case[key]
+    return _rounding(default) if default is not None else ("digits", 0)
+
+
+def _round_one(value: Any, how: tuple[str, Any]) -> str:
+    kind, arg = how
+    if kind == "digits":
+        return round_gbt8170(_text(value), arg)
+    return str(round_interval(_text(value), arg))
 
 
 def v_round(inp: Input, standard: str | None) -> Result:
     if "cases" in inp:
-        return {"results": [round_gbt8170(_text(c["value"]), _digits(c, _digits(inp))) for c in inp["cases"]]}
+        return {"results": [_round_one(c["value"], _rounding(c, inp)) for c in inp["cases"]]}
     if "values" in inp:
-        return {"results": [round_gbt8170(_text(v), _digits(inp)) for v in inp["values"]]}
-    return {"result": round_gbt8170(_text(inp["value"]), _digits(inp))}
+        return {"results": [_round_one(v, _rounding(inp)) for v in inp["values"]]}
+    return {"result": _round_one(inp["value"], _rounding(inp))}
 
 
 def _text(value: Any) -> Any:
