@@ -9,7 +9,7 @@ _DOC_WORDS = r"(?:实施方案|行动方案|工作方案|方案|行动计划|工
 _DRAFT = re.compile(r"征求意见稿|送审稿|讨论稿|草案|征求意见")
 _DATE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _REGION = re.compile(
-    r"^((?:[\u4e00-\u9fff]{2,7}?(?:省|自治区))?(?:[\u4e00-\u9fff]{1,7}?(?:市|自治州|州|盟|地区))?"
+    r"^((?:[\u4e00-\u9fff]{2,7}?(?:省|自治区))?(?:[\u4e00-\u9fff]{1,7}?(?:市|自治州|州(?!市)|盟|地区))?"
     r"(?:[\u4e00-\u9fff]{1,7}?(?:区|县|旗|市))?)"
 )
 _NOT_REGION = ("全市", "我市", "本市", "城市", "各市", "市级", "全区", "各区", "我区", "全县", "城区", "县区", "市区",
@@ -44,11 +44,20 @@ def find_title(lines: list[str]) -> str | None:
     return None
 
 
-def find_region(title: str | None, text: str) -> str | None:
-    if title:
-        m = _REGION.match(title)
-        if m and m.group(1) and m.group(1) not in _NOT_REGION and len(m.group(1)) >= 2:
-            return m.group(1)
+def _admin_prefix(s: str | None) -> str | None:
+    m = _REGION.match(s or "")
+    if m and m.group(1) and m.group(1) not in _NOT_REGION and len(m.group(1)) >= 2:
+        return m.group(1)
+    return None
+
+
+def find_region(title: str | None, text: str, issuer: str | None = None) -> str | None:
+    """The title's administrative prefix; else the issuing government's (重庆市人民政府 → 重庆市);
+    else the place the text names most."""
+    for s in (title, issuer if issuer and re.search(r"人民政府|委员会|办公室|办公厅", issuer) else None):
+        region = _admin_prefix(s)
+        if region:
+            return region
     # no title: the place the text names most, as 美丽杭州 / 杭州市
     names = Counter()
     for m in re.finditer(r"([\u4e00-\u9fff]{2,3}?)(市|区|县)(?![\u4e00-\u9fff]{0,1}级)", text):
@@ -114,6 +123,7 @@ def find_period(title: str | None, text: str, deadline_years: list[int], issued:
     m = re.search(r"((?:19|20)\d{2})\s*年度", title or "")
     if m:
         return [int(m.group(1)), int(m.group(1))]
+    span = re.search(r"([两二三四五])年(?:行动|攻坚|计划|专项)", title or "")
     years = [y for y in deadline_years if y < 2035 or len(set(deadline_years)) == 1]
     if not years:
         return None
@@ -121,6 +131,8 @@ def find_period(title: str | None, text: str, deadline_years: list[int], issued:
     last = max(last, max(y for y in years if y <= last))
     # a five-year plan's window (十四五: 2021–2025); otherwise from the issue year or the first deadline
     start = {2025: 2021, 2020: 2016, 2015: 2011, 2030: 2026}.get(last)
+    if span:  # a three-year action plan: its own span, not the five-year window
+        start = last - {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5}[span.group(1)] + 1
     if start is None:
         start = int(issued[:4]) if issued else min(years)
     return [min(start, last), last]

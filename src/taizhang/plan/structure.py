@@ -56,6 +56,9 @@ def split_title(rest: str) -> tuple[str, str]:
             return title.strip("“”\""), text
     if len(rest) <= 40 and not re.search(r"[,;]", rest.rstrip("。")):
         return rest.rstrip("。:").strip(), ""
+    # 升级产业结构,推动产业绿色转型。: a two-part heading without figures is a title, not a task
+    if len(rest) <= 32 and not re.search(r"[\d;:。]", rest.rstrip("。")) and rest.count(",") == 1:
+        return rest.rstrip("。").strip(), ""
     return "", rest
 
 
