@@ -8,7 +8,7 @@ from taizhang.plan import meta
 from taizhang.plan.dates import find_dates
 from taizhang.plan.model import Plan, Target, Task
 from taizhang.plan.numbers import normalise_numerals
-from taizhang.plan.responsibility import find_clause, split_after_clauses
+from taizhang.plan.responsibility import FIRST_LEADS_RE, find_clause, is_clause_line, split_after_clauses
 from taizhang.plan.structure import segment
 from taizhang.plan.targets import extract_targets
 from taizhang.text.ocr import is_run_on, repair
@@ -26,7 +26,7 @@ def parse_plan(text: str) -> Plan:
     plan.status = meta.find_status(lines)
     plan.issued = meta.find_issued(lines, text)
     plan.issuer = meta.find_issuer(lines, text)
-    plan.region = meta.find_region(plan.title, text)
+    plan.region = meta.find_region(plan.title, text, plan.issuer)
     single_year = _single_year(plan.title)
 
     sections, blocks = segment(text, keep_title_in_text=ocr)
@@ -39,8 +39,20 @@ def parse_plan(text: str) -> Plan:
     goal_dates: dict[str, str] = {}  # 主要目标 section → its opening date
     pieces = [(b, piece) for b in blocks if not (started and b.section is None)  # front matter: notice, history
               for piece in split_after_clauses(_APPENDIX.sub("", b.text))]
+    first_leads = bool(FIRST_LEADS_RE.search(text))
     for b, raw in pieces:
-        clause = find_clause(raw)
+        prev = plan.tasks[-1] if plan.tasks else None
+        if prev and prev.section == b.section and is_clause_line(raw):
+            # 牵头单位:…;责任单位:… on its own line names the bodies of the task above it
+            extra = find_clause(raw, first_leads)
+            if extra:
+                prev.lead = _merged(prev.lead, extra.lead)
+                prev.support = _merged(prev.support, extra.support)
+                prev.implementers = _merged(prev.implementers, extra.implementers)
+                if extra.inherit and extra.implementers:
+                    inherited = extra.implementers
+                continue
+        clause = find_clause(raw, first_leads)
         body = re.sub(r"[\s,;。.、]+$", "", raw[:clause.start]) if clause else raw
         per_section[b.section] = per_section.get(b.section, 0) + 1
         k = per_section[b.section]
@@ -78,6 +90,10 @@ def parse_plan(text: str) -> Plan:
     return plan
 
 
+def _merged(a: list[str], b: list[str]) -> list[str]:
+    return a + [x for x in b if x not in a]
+
+
 def _goal_section(sid: str | None, titles: dict[str, str], parents: dict[str, str | None]) -> str | None:
     """The enclosing 主要目标 section of a block, if any."""
     while sid:
@@ -91,7 +107,10 @@ def _single_year(title: str | None) -> int | None:
     if not title:
         return None
     years = set(re.findall(r"((?:19|20)\d{2})\s*年", title))
-    if len(years) == 1 and re.search(r"年度|行动计划|工作方案|工作要点|实施计划", title) and not re.search(
-            r"(?:19|20)\d{2}\s*[—\-–~至]", title):
+    if len(years) != 1 or re.search(r"(?:19|20)\d{2}\s*[—\-–~至]", title):
+        return None
+    # 临汾市水污染防治2018年行动计划, 铜陵市2020年蓝天工程实施方案; not 2025年前碳达峰方案 nor 到2025年…
+    if re.search(r"年度|行动计划|工作方案|工作要点|实施计划", title) or re.search(
+            r"(?<!到)(?:19|20)\d{2}\s*年(?!前|底|以前|之前)[\u4e00-\u9fff]*(?:方案|计划|要点)$", title):
         return int(years.pop())
     return None

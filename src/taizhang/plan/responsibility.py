@@ -16,7 +16,14 @@ from dataclasses import dataclass, field
 LEAD_WORDS = ("牵头", "负责", "主责", "主抓")
 SUPPORT_WORDS = ("配合", "参与", "协助", "协同")
 ROLE_WORD_RE = re.compile(r"牵头|负责|配合|参与|协助|落实")
-_ROLE_RE = re.compile(r"(?:按职责分工|按照职责分工|按职责|分别|共同|等部门|等单位|等)?(牵头|负责|主责|配合|参与|协助|落实)")
+# 负责落实 / 负责具体落实 name implementers, not leads; the longer phrases are tried first
+_ROLE_RE = re.compile(r"(?:按职责分工|按照职责分工|按职责|分别|共同|等部门|等单位|等)?"
+                      r"(负责(?:具体)?(?:组织)?落实|具体(?:负责)?落实|组织落实|牵头|负责|主责|配合|参与|协助|落实)")
+# labelled fields: 牵头单位:…;责任单位:… / (牵头部门:…;配合单位:…)
+_LABEL_RE = re.compile(r"(牵头单位|牵头部门|责任单位|责任部门|主责单位|主责部门|配合单位|配合部门|协办单位|协办部门|"
+                       r"参与单位|参与部门|协助单位|协助部门|落实单位|实施单位|实施主体|责任主体)\s*[:：]")
+# the plan says the first body of a 责任单位 list leads (排在首位的为牵头单位)
+FIRST_LEADS_RE = re.compile(r"(?:排在|列在|排|列)(?:首位|第一位?|最前)的?(?:单位|部门)?(?:为|是)牵头")
 _SEPS = r"、,，;；。.\s"
 _SEP_RE = re.compile(f"[{_SEPS}]")
 # what a body's name ends with
@@ -26,7 +33,7 @@ _SUFFIX = re.compile(
 )
 _VERBS = re.compile(r"推进|加强|加快|完善|建立|实施|开展|落实|推动|严格|强化|提升|优化|保障|确保|建设|整治|治理|制定|完成|实现")
 _STRIP_TAIL = re.compile(r"(?:等有关部门|等相关部门|等部门|等单位|按职责分工|按照职责分工|按职责|分别|共同|等)+$")
-_STRIP_HEAD = re.compile(r"^(?:以下均需|以下均由|以下均|均需|由|请)")
+_STRIP_HEAD = re.compile(r"^(?:以下[^、,，;；。]{0,8}?(?:均需|均由|均要|均)|均需|由|请)")
 INHERIT_RE = re.compile(r"以下均|下同|不再(?:一一)?列出")
 
 
@@ -44,6 +51,7 @@ class Clause:
 
 def split_names(s: str) -> list[str]:
     """Split a list of bodies on 、,; and 和/及/与 between names, never inside brackets or a name."""
+    s = _STRIP_HEAD.sub("", s.strip(" \t、,，;；。."))
     if "(" in s or "（" in s:
         parts: list[str] = []
         depth, cur = 0, ""
@@ -61,11 +69,25 @@ def split_names(s: str) -> list[str]:
     else:
         parts = _SEP_RE.split(s)
     out: list[str] = []
-    for p in parts:
+    for p in (_join_levels(parts) if "各" in s else parts):
         for q in _split_conj(p.strip()):
             q = _STRIP_HEAD.sub("", _STRIP_TAIL.sub("", q.strip())).strip()
             if q and q not in ("有关部门", "相关部门", "有关单位", "各有关部门", "其他部门"):
                 out.append(q)
+    return out
+
+
+_LEVEL_ONLY = re.compile(r"^\s*各?[省市县区乡镇街]{1,2}(?:、[省市县区乡镇街]{1,2})*\s*$")
+
+
+def _join_levels(parts: list[str]) -> list[str]:
+    """各县、区人民政府 names one body whose noun the levels share: a bare level word joins what follows."""
+    out: list[str] = []
+    for p in parts:
+        if out and _LEVEL_ONLY.match(out[-1]) and re.match(r"\s*[省市县区乡镇街]", p):
+            out[-1] = out[-1].strip() + "、" + p.strip()
+        else:
+            out.append(p)
     return out
 
 
@@ -90,30 +112,101 @@ def _split_conj(p: str) -> list[str]:
 
 def is_name(tok: str) -> bool:
     tok = _STRIP_TAIL.sub("", tok.strip())
-    return 2 <= len(tok) <= 32 and bool(_SUFFIX.search(tok)) and not _VERBS.search(tok)
+    core = _NOTE.sub("", tok)  # 各乡镇(街道), 各县区人民政府(管委会)
+    return 2 <= len(tok) <= 32 and bool(_SUFFIX.search(core)) and not _VERBS.search(tok)
 
 
-def parse_clause(content: str) -> Clause:
-    """The inside of a responsibility clause → roles."""
+_NOTE = re.compile(r"[(（][^()（）]{1,12}[)）]$")
+
+
+def _role_of(word: str) -> str:
+    if "落实" in word:
+        return "implementers"
+    return "lead" if word in LEAD_WORDS else "support" if word in SUPPORT_WORDS else "implementers"
+
+
+def _label_role(label: str, has_lead_label: bool) -> str:
+    if label.startswith("牵头"):
+        return "lead"
+    if label.startswith(("责任单位", "责任部门", "主责")):
+        return "support" if has_lead_label else "lead"
+    if label.startswith(("落实", "实施", "责任主体")):
+        return "implementers"
+    return "support"
+
+
+def _split_top(s: str, seps: str) -> list[str]:
+    """Split on the separators outside brackets."""
+    parts: list[str] = []
+    depth, cur = 0, ""
+    for ch in s:
+        depth += ch in "(（"
+        depth = max(0, depth - (ch in ")）"))
+        if depth == 0 and ch in seps:
+            parts.append(cur)
+            cur = ""
+        else:
+            cur += ch
+    parts.append(cur)
+    return parts
+
+
+def _parse_labelled(content: str, labels: list[re.Match[str]], first_leads: bool) -> Clause:
+    """牵头单位:A;责任单位:B、C / 责任单位:A、B(…负责具体落实) → roles. A group of names closed by a role word
+    takes that role; the others take their label's role."""
     c = Clause(inherit=bool(INHERIT_RE.search(content)))
-    m = re.match(r"\s*(?:责任单位|责任部门|牵头单位)\s*[:：]\s*(.*)$", content, re.S)
-    if m:
-        c.lead = split_names(m.group(1))
-        return c
+    has_lead = any(lm.group(1).startswith("牵头") for lm in labels)
+    for i, lm in enumerate(labels):
+        seg = content[lm.end(): labels[i + 1].start() if i + 1 < len(labels) else len(content)]
+        role = _label_role(lm.group(1), has_lead)
+        for group in _split_top(seg, ",，;；。"):
+            if not group.strip():
+                continue
+            if _ROLE_RE.search(group):
+                sub = _parse_roles(group)
+                c.lead += sub.lead
+                c.support += sub.support
+                c.implementers += sub.implementers
+            elif not INHERIT_RE.search(group):
+                names = split_names(group)
+                if role == "lead" and first_leads and not has_lead and len(names) > 1:
+                    c.lead += names[:1]
+                    c.support += names[1:]
+                else:
+                    getattr(c, role).extend(names)
+    c.lead, c.support, c.implementers = _dedupe(c.lead), _dedupe(c.support), _dedupe(c.implementers)
+    return c
+
+
+def parse_clause(content: str, first_leads: bool = False) -> Clause:
+    """The inside of a responsibility clause → roles."""
+    labels = list(_LABEL_RE.finditer(content)) if ("单位" in content or "部门" in content or "主体" in content) else []
+    if labels and not content[:labels[0].start()].strip(" ,，;；。(（〔"):
+        return _parse_labelled(content, labels, first_leads)
+    return _parse_roles(content)
+
+
+def _parse_roles(content: str) -> Clause:
+    """Names grouped by the role word that closes each group: A牵头,B、C配合,D负责落实."""
+    c = Clause(inherit=bool(INHERIT_RE.search(content)))
     pos = 0
     last_role = None
     for m in _ROLE_RE.finditer(content):
+        if m.start() < pos:
+            continue
         chunk = content[pos:m.start()]
         names = split_names(chunk)
         role = m.group(1)
-        if role in LEAD_WORDS:
-            c.lead += names
-        elif role in SUPPORT_WORDS:
-            c.support += names
-        else:
-            c.implementers += names
+        getattr(c, _role_of(role)).extend(names)
         last_role = role
         pos = m.end()
+        # a verb glued to the role word (牵头督导, 负责组织实施) is not a body's name
+        glued = re.match(rf"[^{_SEPS}()（）]+", content[pos:])
+        if glued:
+            nxt = _ROLE_RE.search(glued.group(0))
+            word = glued.group(0)[:nxt.start()] if nxt else glued.group(0)
+            if word and not is_name(word):
+                pos += len(word)
     rest = content[pos:]
     if INHERIT_RE.search(rest):
         rest = ""
@@ -158,22 +251,56 @@ def _trailing_bracket(text: str) -> tuple[int, str] | None:
     return None
 
 
-def find_clause(text: str) -> Clause | None:
+def find_clause(text: str, first_leads: bool = False) -> Clause | None:
     """The responsibility clause of a block of text, if it has one (at its end)."""
     br = _trailing_bracket(text)
-    if br and _ROLE_RE.search(br[1]):
+    if br and (_ROLE_RE.search(br[1]) or _LABEL_RE.match(br[1].strip())):
         start, content = br
-        if ROLE_WORD_RE.search(content) and _looks_like_clause(content):
-            c = parse_clause(content)
+        if _looks_like_clause(content):
+            c = parse_clause(content, first_leads)
             if not c.empty():
                 c.start = start
                 return c
-    return _inline_clause(text)
+    return _labelled_tail(text, first_leads) or _inline_clause(text)
 
 
 def _looks_like_clause(content: str) -> bool:
+    if _LABEL_RE.match(content.strip()):
+        return True
+    if not ROLE_WORD_RE.search(content):
+        return False
     first = split_names(ROLE_WORD_RE.split(content)[0])
-    return bool(first) and is_name(first[-1]) or content.strip().startswith(("责任单位", "牵头单位"))
+    return bool(first) and is_name(first[-1])
+
+
+def is_clause_line(text: str) -> bool:
+    """A line that is nothing but a labelled clause (牵头单位:…;责任单位:…): it belongs to the task above it."""
+    t = text.strip()
+    return bool(_LABEL_RE.match(t)) and len(t) <= 300 and not parse_clause(t).empty()
+
+
+def _labelled_tail(text: str, first_leads: bool) -> Clause | None:
+    """A labelled clause closing the text without brackets: ……。牵头单位:A;责任单位:B、C."""
+    if "单位" not in text and "部门" not in text and "主体" not in text:
+        return None
+    labels = list(_LABEL_RE.finditer(text))
+    if not labels:
+        return None
+    start = labels[-1].start()
+    for lm in reversed(labels[:-1]):  # earlier labels of the same run: only names between them
+        if "。" in text[lm.end():start]:
+            break
+        start = lm.start()
+    if start and text[start - 1] not in "。;；,，.\n \t:：":
+        return None
+    tail = text[start:]
+    if len(tail) > 300:
+        return None
+    c = parse_clause(tail, first_leads)
+    if c.empty():
+        return None
+    c.start = start
+    return c
 
 
 def _inline_clause(text: str) -> Clause | None:
@@ -205,14 +332,16 @@ def _inline_clause(text: str) -> Clause | None:
             start = bm.start()
         if not lead_toks:
             continue
-        c = parse_clause(t[start:])
+        c = _parse_roles(t[start:])
         if c.lead:
             c.start = start
             return c
     return None
 
 
-_MID_CLAUSE = re.compile(r"[(（〔]([^()（）〔〕]{2,300}?(?:牵头|负责|配合|参与|协助|落实)[^()（）〔〕]{0,80}?)[)）〕]\s*[。.]?(?=\S)")
+# a clause that closes one task in the middle of a line; it may hold a bracketed note: 〔…区人民政府(管委会)负责落实。〕
+_IN = r"(?:[^()（）〔〕]|[(（][^()（）〔〕]{1,20}[)）])"
+_MID_CLAUSE = re.compile(rf"[(（〔]({_IN}{{2,300}}?(?:牵头|负责|配合|参与|协助|落实){_IN}{{0,80}}?)[)）〕]\s*[。.]?(?=\S)")
 
 
 def split_after_clauses(text: str) -> list[str]:
