@@ -52,6 +52,9 @@ LOWER_IS_BETTER = re.compile(
     r"浓度|排放量|排放总量|排放强度|能耗|用水量|用水总量|漏损率|劣[ⅤV]类|重污染|污染天数|超标|总量|消耗|强度|"
     r"发生率|事故|死亡|负荷|排放|PM2\.5|PM10|臭氧|噪声|分贝"
 )
+# a share of bad days, bad water or failures; a share of them removed or fixed is still a higher-is-better rate
+_BAD_SHARE = re.compile(r"劣\s*[ⅤV]\s*类|重污染|重度及以上污染|污染天数|超标|黑臭|极差|丧失使用功能")
+_GOOD_SHARE = re.compile(r"消除|消黑|去除|整治|治理|削减|下降|减少|达标|优良|好于|优于")
 _PAST = re.compile(r"了|同比|较上年|比上年|已经完成|已完成|截至目前|截止目前")
 _PAST_SENTENCE = re.compile(r"同比|较上年|比上年|截至目前|截止目前")
 
@@ -134,9 +137,16 @@ def _inside_brackets(text: str, pos: int) -> bool:
     return depth > 0
 
 
+_COMPARED = re.compile(r"(?:高于|低于|超过|大于|小于|不足|不到)\s*$")
+_OF_NOUN = re.compile(r"\s*(?:以上|以下)?\s*的")
+_NOTE_AFTER = re.compile(r"^\s*[(（][^()（）]{1,40}[)）]")
+
+
 def _after_is_end(after: str) -> bool:
-    """What follows a value ends the clause (the value is the goal, not a modifier)."""
+    """What follows a value ends the clause (the value is the goal, not a modifier). A bracketed note
+    after the value (80%(剔除沙尘天气), 17.6%(5174吨)) is read past."""
     after = re.sub(r"^\s*(?:以上|以下|以内|左右|及以上|及以下|或以上)", "", after)
+    after = _NOTE_AFTER.sub("", after)
     return not after or bool(re.match(r"^\s*(?:[。;；,，、)）!?:：\s]|\.(?!\d)|$|和|及|并|或|等|目标|标准|水平)", after))
 
 
@@ -159,6 +169,8 @@ def _op_of(before: str, after: str, indicator: str, value: float) -> str:
         return ">" if w in ("超过", "高于") else ">="
     if LOWER_IS_BETTER.search(indicator) and not _RATE.search(indicator[-4:]):
         return "<="
+    if _BAD_SHARE.search(indicator) and not _GOOD_SHARE.search(indicator):
+        return "<="  # 劣Ⅴ类比例为0, 重污染天数比率为1%: a share of what is bad must fall
     return ">="
 
 
@@ -173,8 +185,10 @@ def extract_targets(text: str, dates: list[DatePhrase], *, default_deadline: str
         s = m.start()
         if any(ds <= s < de for ds, de in date_spans) or any(ts <= s < te for ts, te in taken):
             continue
-        if _in_title_quote(text, s):
+        if _in_title_quote(text, s) or _restated(text, s):
             continue
+        if m.group("cncount") and _in_quote(text, s):
+            continue  # a slogan: “四个全面”, “五个决不能”
         prev_end = taken[-1][1] if taken else 0
         prev = found[-1] if found else None
         t = _read_value(text, m, seps, dates, default_deadline, ocr, prev.indicator if prev else None, prev_end,
@@ -184,6 +198,22 @@ def extract_targets(text: str, dates: list[DatePhrase], *, default_deadline: str
         found.extend(t)
         taken.append((s, max([m.end()] + [x.end for x in t])))
     return found
+
+
+_VALUE_END = re.compile(rf"(?:\d|%|‰|{UNIT_RE})\s*[(（]\s*(?:即|约|合|折合|相当于|含)?\s*$")
+
+
+def _restated(text: str, pos: int) -> bool:
+    """A value in a bracket that opens right after another value restates it: 17.6%(5174吨), 92.5%(即…27天)."""
+    o = max(text.rfind("(", max(0, pos - 30), pos), text.rfind("（", max(0, pos - 30), pos))
+    if o < 0 or max(text.rfind(")", o, pos), text.rfind("）", o, pos)) > o:
+        return False
+    return bool(_VALUE_END.search(text[max(0, o - 12):o + 1]))
+
+
+def _in_quote(text: str, pos: int) -> bool:
+    o, c = text.rfind("“", 0, pos), text.rfind("”", 0, pos)
+    return o > c and pos - o <= 6
 
 
 def _in_title_quote(text: str, pos: int) -> bool:
@@ -211,6 +241,9 @@ def _read_value(text: str, m: re.Match[str], seps: list[int], dates: list[DatePh
     after = text[e:ce] if ce > e else ""
     if _PAST.search(text[cs:ce]) or _PAST_SENTENCE.search(_sentence(text, s)):
         return None
+    if len(before) <= 24 and not _clean_indicator(before):
+        # 重污染天数比例不断减少,较2015年减少25%: the subject stands in the clause before, which has no value
+        prev_indicator = _subject_before(text, seps, cs) or prev_indicator
     d = date_at(dates, s)
     deadline = d.iso if d else default_deadline
     if "每年" in clause_before:
@@ -248,7 +281,7 @@ def _read_value(text: str, m: re.Match[str], seps: list[int], dates: list[DatePh
         elif _RATE.search(before[-14:]) and re.search(r"(?:达到|达|为|保持|提高到|提升到|不低于|稳定在|控制在|率)\s*$", before) \
                 and _after_is_end(num_after) and not re.match(r"\s*[年月日号]", num_after):
             unit = "%"
-        elif re.search(r"分别\S{0,8}$", before) and re.match(rf"\s*[、,，]\s*{_NUM}", num_after):
+        elif re.search(r"分别\S{0,8}$", before) and re.match(rf"\s*[、,，和及]\s*{_NUM}", num_after):
             unit = _list_unit(text, e)
             if unit is None:
                 return None
@@ -263,6 +296,8 @@ def _read_value(text: str, m: re.Match[str], seps: list[int], dates: list[DatePh
     rest = text[e:]
     is_end = _after_is_end(rest)
     inherited_verb = None
+    if _COMPARED.search(before[-6:]) and _OF_NOUN.match(rest):
+        return None  # 含硫量高于0.7%的煤炭: a comparison that picks out a noun is a threshold
     if unit in COUNT_UNITS:
         verb_near = VERB_NEAR_END.search(before) or re.search(
             r"(?:至少|不少于|不低于|超过|达到|达)\s*$", before)
@@ -276,15 +311,15 @@ def _read_value(text: str, m: re.Match[str], seps: list[int], dates: list[DatePh
             return None
         if re.match(r"\s*(?:以上|以下)?的", rest) and not verb_near:
             return None
-        if re.match(r"\s*(?:以下|以内)", rest):
+        if re.match(r"\s*及?(?:以下|以内)", rest):
             return None
     elif unit == "%" or unit == "个百分点":
         if re.match(r"\s*(?:以上|以下)?\s*的(?:[\u4e00-\u9fff]{0,6})(?:比例|时间|概率)", rest):
             return None
-    elif not is_end and (re.match(r"\s*(?:以上|以下)", rest) or re.match(r"\s*的", rest)
+    elif not is_end and (re.match(r"\s*及?(?:以上|以下)", rest) or re.match(r"\s*的", rest)
                          or not VERB_RE.search(before[-6:])):
         return None
-    if unit in AMOUNT_UNITS and re.match(r"\s*(?:以下|以内)", rest) and not re.search(r"控制在|不超过|不高于", before[-8:]):
+    if unit in AMOUNT_UNITS and re.match(r"\s*及?(?:以下|以内)", rest) and not re.search(r"控制在|不超过|不高于", before[-8:]):
         return None
     # 分别 lists
     vals, list_end = _value_list(text, m, "分别" in clause_before)
@@ -315,6 +350,22 @@ def _read_value(text: str, m: re.Match[str], seps: list[int], dates: list[DatePh
         ind = _clean_indicator(before)
     return [_make(ind, before, clause_before, after, v, unit, baseline, deadline, value_text, s, prev_indicator,
                   yearly, ind)]
+
+
+_TREND = re.compile(r"(?:不断|持续|逐步|明显|稳步|大幅|进一步|有效)*(?:减少|下降|降低|改善|提升|提高|好转|增加|减轻)$")
+
+
+def _subject_before(text: str, seps: list[int], cs: int) -> str | None:
+    """The subject of a clause that has none: the clause before it, if that one holds no value."""
+    if cs < 2 or text[cs - 1] not in ",，;；":
+        return None
+    i = bisect_left(seps, cs - 1)
+    start = seps[i - 1] + 1 if i > 0 else 0
+    prev = text[start:cs - 1]
+    if re.search(r"\d", prev) or len(prev) > 40:
+        return None
+    subj = _clean_indicator(_TREND.sub("", prev.strip()))
+    return subj or None
 
 
 def _following_object(after: str) -> str:
@@ -375,9 +426,11 @@ def _value_list(text: str, m: re.Match[str], respectively: bool = False) -> tupl
     e = m.end()
     seps = "、,，和及" if respectively else "、和及"
     while True:
-        nxt = re.match(rf"\s*[{seps}]\s*({_NUM})\s*({UNIT_RE})?", text[e:])
+        note = _NOTE_AFTER.match(text[e:])  # 17.6%(5174吨)和17.6%(9240吨): the notes restate the values
+        nxt = re.match(rf"\s*[{seps}]\s*({_NUM})\s*({UNIT_RE})?", text[e + (note.end() if note else 0):])
         if not nxt:
             break
+        e += (note.end() if note else 0)
         vals.append((to_number(nxt.group(1)), nxt.group(2)))
         e += nxt.end()
     if len(vals) > 1:
@@ -403,14 +456,20 @@ def _indicator_items(before: str) -> list[str]:
     if len(parts[-1]) > 6 and len(parts[-1]) > 2 * max(len(p) for p in parts[:-1]) and not re.search(r"量$", parts[-1]):
         return [core] * len(parts)  # 城市和乡镇…比例: scopes sharing one indicator
     head = parts[-1]
-    # a shared head noun after the last item (…重点工程减排量): spread to each item
-    shared = ""
-    lm = re.match(r"^(化学需氧量|氨氮|氮氧化物|挥发性有机物|二氧化硫|总磷|总氮|[\u4e00-\u9fff]{2,6}?)(重点工程减排量|排放总量|排放量|用水量|.*量)$", head)
-    if lm and all(len(p) <= 8 for p in parts[:-1]):
+    # a shared head noun after the last item (…重点工程减排量, …平均浓度): spread to each item
+    lm = _SHARED_HEAD.match(head) or re.match(
+        r"^(化学需氧量|氨氮|氮氧化物|挥发性有机物|二氧化硫|总磷|总氮|[\u4e00-\u9fff]{2,6}?)(重点工程减排量|排放总量|排放量|用水量|.*量)$", head)
+    if lm and lm.group(1) and all(len(_POLLUTANT_NOTE.sub("", p)) <= 8 for p in parts[:-1]):
         shared = lm.group(2)
         parts[-1] = lm.group(1)
         return [p + shared for p in parts]
     return parts
+
+
+# the item of a pollutant list with its own bracketed formula, and a measure the items share
+_POLLUTANT_NOTE = re.compile(r"[(（][A-Za-z0-9.₂₃ₓ]{1,8}[)）]")
+_SHARED_HEAD = re.compile(r"^(.{2,8}?(?:[(（][A-Za-z0-9.₂₃ₓ]{1,8}[)）])?)(?:等[\u4e00-\u9fff]{0,6}?)?"
+                          r"(排放总量|排放量|年均浓度|平均浓度|浓度|重点工程减排量|减排量)$")
 
 
 def _clean_indicator(before: str) -> str:
@@ -462,6 +521,9 @@ def _coverage(text: str, m: re.Match[str], cs: int, ce: int, before: str, after:
     return [FoundTarget(ind, _scope(before), ">=", 100, "%", "level", None, deadline, text[cs:ce].strip(), s)]
 
 
+_EFFLUENT = re.compile(r"废水|尾水|出水|矿井水|外排|排放口|排污口")
+
+
 def _water_class(text: str, m: re.Match[str], cs: int, ce: int, before: str, after: str,
                  deadline: str | None) -> list[FoundTarget] | None:
     raw = re.sub(r"\s", "", m.group("cls"))
@@ -473,6 +535,8 @@ def _water_class(text: str, m: re.Match[str], cs: int, ce: int, before: str, aft
     if not re.search(r"(?:保持|达到|优于|好于|提升至|提升到|提高到|改善到|改善至|稳定在|稳定|为|达|恢复到|恢复至)[^,，。;；]{0,10}$",
                      before):
         return None
+    if _EFFLUENT.search(before):
+        return None  # 外排废水达地表水Ⅴ类标准: a discharge standard, not a water-quality target
     if raw.startswith("劣"):
         val = 6
     else:
