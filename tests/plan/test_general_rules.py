@@ -1,0 +1,176 @@
+"""General rules found on plans from other cities, each checked on a few lines written for the test."""
+
+from __future__ import annotations
+
+from taizhang.plan.parse import parse_plan
+from taizhang.plan.responsibility import find_clause, split_names
+
+
+def _task(plan, start: str):
+    return next(t for t in plan.tasks if t.text.startswith(start))
+
+
+def _values(plan) -> list[tuple]:
+    return [(t.value, t.unit, t.op) for t in plan.targets]
+
+
+# ---- metadata ---------------------------------------------------------------------------------------------
+
+
+def test_region_keeps_the_city_of_a_name_ending_in_zhou() -> None:
+    p = parse_plan("梧州市净土保卫战工作方案\n一、目标\n到2025年,受污染耕地安全利用率达到93%。\n")
+    assert p.region == "梧州市"
+
+
+def test_region_from_the_issuing_government_when_the_title_names_no_place() -> None:
+    text = "甲乙县人民政府\n2021年4月2日\n关于加强农村污水治理的实施方案\n一、目标\n到2023年,治理率达到60%。\n"
+    assert parse_plan(text).region == "甲乙县"
+
+
+def test_a_three_year_plan_spans_three_years() -> None:
+    text = "丙丁市蓝天保卫战三年行动方案\n一、目标\n到2020年,优良天数比率达到85%。\n"
+    assert parse_plan(text).period == [2018, 2020]
+
+
+def test_a_titled_single_year_plan_dates_undated_targets_to_that_year() -> None:
+    text = "戊己市2022年碧水工程实施方案\n一、目标\n(一)县城目标\n县城污水收集率达到70%以上。\n"
+    t = parse_plan(text).targets[0]
+    assert (t.value, t.deadline) == (70, "2022-12-31")
+
+
+# ---- responsibility ---------------------------------------------------------------------------------------
+
+
+def test_fuze_luoshi_names_implementers_not_leads() -> None:
+    c = find_clause("开展排查。(市水利局牵头,市林业局配合,各乡镇人民政府负责具体落实)")
+    assert c and c.lead == ["市水利局"] and c.support == ["市林业局"]
+    assert c.implementers == ["各乡镇人民政府"]
+
+
+def test_a_verb_glued_to_the_role_word_is_not_a_body() -> None:
+    c = find_clause("完成整治。(市城管局牵头推进,市公安局、市交通局参与)")
+    assert c and c.lead == ["市城管局"] and c.support == ["市公安局", "市交通局"]
+
+
+def test_labelled_clause_on_its_own_line_belongs_to_the_task_above() -> None:
+    text = ("一、任务\n1.清理河道。全面清理河道垃圾。\n牵头单位:区水务局;责任单位:区城管局、各街道(社区)\n"
+            "2.治理扬尘。落实工地围挡要求。\n责任单位:区住建局、区交通局\n")
+    p = parse_plan(text)
+    assert len(p.tasks) == 2
+    first, second = p.tasks
+    assert first.lead == ["区水务局"] and first.support == ["区城管局", "各街道(社区)"]
+    assert second.lead == ["区住建局", "区交通局"] and second.support == []
+
+
+def test_labelled_clause_in_brackets_with_implementers_carried_forward() -> None:
+    text = ("一、任务\n1.压减产能。淘汰落后设备。(牵头部门:市工信局;责任单位:市统计局,各县政府负责具体落实。"
+            "以下各项均需各县政府落实,不再列出)\n2.治理锅炉。完成锅炉改造。(市生态环境局负责)\n")
+    p = parse_plan(text)
+    a, b = p.tasks
+    assert a.lead == ["市工信局"] and a.support == ["市统计局"] and a.implementers == ["各县政府"]
+    assert b.lead == ["市生态环境局"] and b.implementers == ["各县政府"]
+
+
+def test_labelled_clause_at_the_end_of_a_paragraph() -> None:
+    t = parse_plan("一、任务\n1.整治码头。规范码头作业。责任单位:市港航中心、市海事局\n").tasks[0]
+    assert t.lead == ["市港航中心", "市海事局"] and "责任单位" not in t.text
+
+
+def test_first_named_leads_where_the_plan_says_so() -> None:
+    text = ("说明:责任单位中排在首位的为牵头单位。\n一、任务\n1.治理污水。新建管网。\n"
+            "责任单位:县住建局、县水利局、县财政局\n")
+    t = _task(parse_plan(text), "新建管网")
+    assert t.lead == ["县住建局"] and t.support == ["县水利局", "县财政局"]
+
+
+def test_inline_clause_whose_names_carry_a_bracket_note() -> None:
+    text = "一、任务\n1.保洁。落实河岸保洁。县水利局牵头,县环卫所、各镇(街道)配合。\n"
+    t = parse_plan(text).tasks[0]
+    assert t.lead == ["县水利局"] and t.support == ["县环卫所", "各镇(街道)"]
+
+
+def test_mid_line_clause_with_a_bracket_note_closes_its_task() -> None:
+    text = ("一、任务\n1.准入。编制准入清单。〔市发改局牵头,各县、区人民政府(管委会)负责落实。〕"
+            "严控新增产能。(市工信局牵头,市发改局参与)\n")
+    p = parse_plan(text)
+    a, b = p.tasks
+    assert a.lead == ["市发改局"] and a.implementers == ["各县、区人民政府(管委会)"]
+    assert b.text.startswith("严控新增产能") and b.lead == ["市工信局"] and b.support == ["市发改局"]
+
+
+def test_levels_sharing_one_noun_are_one_body() -> None:
+    assert split_names("各县、区人民政府,市财政局") == ["各县、区人民政府", "市财政局"]
+    assert split_names("市水务局、各镇") == ["市水务局", "各镇"]
+
+
+# ---- targets ----------------------------------------------------------------------------------------------
+
+
+def test_numbered_slogans_in_quotes_are_not_targets() -> None:
+    p = parse_plan("一、要求\n坚持“三个不变”原则,落实“五个到位”要求,完成“两个确保”任务。\n")
+    assert p.targets == []
+
+
+def test_a_note_after_a_value_and_values_restating_it() -> None:
+    text = ("一、目标\n到2021年,城区优良天数比率不低于90%(不含沙尘影响),即污染天数不超过36天;"
+            "化学需氧量、氨氮排放量分别较2020年削减3.5%(820吨)和4%(95吨)。\n")
+    p = parse_plan(text)
+    vals = _values(p)
+    assert (90, "%", ">=") in vals
+    good = next(t for t in p.targets if t.value == 90)
+    assert good.indicator == "城区优良天数比率"
+    assert not any(t.unit == "吨" for t in p.targets)  # 820吨, 95吨 restate the percentages
+    cuts = [(t.indicator, t.value, t.baseline_year) for t in p.targets if t.kind == "reduction"]
+    assert cuts == [("化学需氧量排放量", 3.5, 2020), ("氨氮排放量", 4, 2020)]
+
+
+def test_thresholds_written_with_ji_yixia_and_comparisons() -> None:
+    text = ("一、任务\n2025年底前,淘汰每小时20蒸吨及以下燃煤锅炉;禁止销售含硫量高于0.5%的燃煤;"
+            "新建污水管网30公里。\n")
+    vals = _values(parse_plan(text))
+    assert vals == [(30, "公里", ">=")]
+
+
+def test_the_share_of_bad_water_must_fall() -> None:
+    text = "一、目标\n到2024年,全县劣Ⅴ类水体比例为0,黑臭水体消除比例达到95%。\n"
+    got = {t.value: t.op for t in parse_plan(text).targets}
+    assert got == {0: "<=", 95: ">="}
+
+
+def test_a_respectively_list_joined_by_he_with_a_bare_first_value() -> None:
+    text = "一、目标\n到2025年,二氧化硫和氮氧化物年均浓度分别不高于12和28微克/立方米。\n"
+    p = parse_plan(text)
+    assert [(t.indicator, t.value, t.unit, t.op) for t in p.targets] == [
+        ("二氧化硫年均浓度", 12, "μg/m³", "<="), ("氮氧化物年均浓度", 28, "μg/m³", "<=")]
+
+
+def test_a_clause_without_a_subject_takes_it_from_the_clause_before() -> None:
+    text = "一、目标\n到2020年,PM10浓度比2015年下降12%;重度污染天数持续减少,较2015年减少30%。\n"
+    p = parse_plan(text)
+    assert [t.indicator for t in p.targets] == ["PM10浓度", "重度污染天数"]
+
+
+def test_editions_and_reference_levels_are_not_deadlines() -> None:
+    text = ("一、任务\n1.淘汰产能。执行《淘汰目录》(2021年本),关停小作坊15家。\n"
+            "2.水质。断面水质不低于2020年现状值,水质达标率达到90%。\n")
+    p = parse_plan(text)
+    assert all(t.deadline is None for t in p.targets)
+    assert all(not t.deadlines for t in p.tasks)
+
+
+def test_a_discharge_standard_is_not_a_water_quality_target() -> None:
+    text = "一、任务\n到2023年,园区外排废水达到地表水Ⅳ类标准,干流出境断面水质保持Ⅱ类。\n"
+    p = parse_plan(text)
+    assert [(t.scope, t.value, t.unit) for t in p.targets] == [("干流出境断面", 2, "类")]
+
+
+def test_unit_spelled_with_mei() -> None:
+    t = parse_plan("一、目标\n到2020年,PM2.5年均浓度控制在33微克每立方米以下。\n").targets[0]
+    assert (t.value, t.unit, t.op) == (33, "μg/m³", "<=")
+
+
+def test_a_two_part_heading_is_a_title_not_a_task() -> None:
+    text = "一、任务\n(一)调整能源结构,推进清洁取暖。\n1.压减散煤。完成散煤替代2万户。\n"
+    p = parse_plan(text)
+    assert next(s for s in p.sections if s.id == "1.1").title == "调整能源结构,推进清洁取暖"
+    assert [t.text[:4] for t in p.tasks] == ["完成散煤"]
