@@ -22,9 +22,20 @@ def zone_key(zone: str | int) -> str:
     raise ValueError(f"unknown noise zone: {zone!r}")
 
 
-def noise_limits(zone: str | int) -> tuple[int, int]:
-    """(day, night) L_Aeq limits in dB(A) of a functional zone."""
-    return t.NOISE_LIMITS[zone_key(zone)]
+def noise_limits(zone: str | int, *, existing_railway: bool = False) -> tuple[int, int]:
+    """(day, night) L_Aeq limits in dB(A) of a functional zone. `existing_railway=True`: the
+    background limits (70 / 55, no train passing) of an existing railway trunk line through an
+    urban area, or its rebuild or extension, instead of the 4b limits of new lines (§6.1)."""
+    key = zone_key(zone)
+    if existing_railway and key == "4b":
+        return t.NOISE_RAILWAY_BACKGROUND
+    return t.NOISE_LIMITS[key]
+
+
+def railway_is_existing(eia_approved: str | None) -> bool:
+    """Whether a railway trunk line whose EIA was approved on `eia_approved` (ISO date) predates
+    the 4b limits, which apply to new lines approved from 2011-01-01."""
+    return eia_approved is not None and str(eia_approved)[:10] < t.NOISE_4B_NEW_LINES_FROM
 
 
 def energy_average(levels: Sequence[Number | None]) -> float | None:

@@ -301,6 +301,9 @@ WATER_LIMITS: dict[str, tuple[str, tuple[Decimal, ...]]] = {
     "FecalColi": ("upper", tuple(Decimal(x) for x in ("200", "2000", "10000", "20000", "40000"))),
 }
 
+#: DO also meets class I at a saturation of at least this many per cent (Table 1, "或饱和率90%").
+DO_SATURATION_CLASS_I = 90
+
 #: The 21 items that set a section's class (环办〔2011〕22号, §4.2): Table 1 minus water
 #: temperature, TN and fecal coliform. "TP" means the lake row for lakes and reservoirs.
 WATER_EVALUATION_ITEMS: tuple[str, ...] = (
@@ -414,6 +417,8 @@ NOISE_LIMITS: dict[str, tuple[int, int]] = {
 }
 #: Background limits for existing railway trunk lines through urban areas (§6.1).
 NOISE_RAILWAY_BACKGROUND: tuple[int, int] = (70, 55)
+#: The 4b limits apply to new railway trunk lines whose EIA was approved from this day (§6.1).
+NOISE_4B_NEW_LINES_FROM = "2011-01-01"
 #: Night burst noise: L_max may exceed the night limit by at most this many dB(A).
 NOISE_NIGHT_LMAX_ALLOWANCE = 15
 #: Day is 06:00-22:00 (hours beginning h = 6..21), night 22:00-06:00.

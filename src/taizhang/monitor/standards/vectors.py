@@ -39,6 +39,7 @@ from taizhang.monitor.standards.noise import (
     count_point_times,
     day_night_levels,
     noise_limits,
+    railway_is_existing,
     split_day_night,
 )
 from taizhang.monitor.standards.subindex import concentration_digits, sub_index
@@ -235,8 +236,19 @@ def _digits_for(inp: Input) -> int:
     return t.CONCENTRATION_DIGITS.get(pollutant_of(name), 0) if name else 0
 
 
+_P_KEYS = ("p", "percentile", "pct", "q", "百分位")
+
+
+def _p_of(inp: Input) -> Any:
+    key = next((k for k in _P_KEYS if k in inp), None)
+    if key is None:
+        raise ValueError('percentile vector without "p"')
+    p = inp[key]
+    return p.strip().rstrip("%").strip() if isinstance(p, str) else p
+
+
 def v_percentile(inp: Input, standard: str | None) -> Result:
-    pct = percentile_rank(_values_of(inp), inp["p"])
+    pct = percentile_rank(_values_of(inp), _p_of(inp))
     return {
         "percentile": pct.value,
         "exact": pct.value,
@@ -291,6 +303,34 @@ def v_daily_mean(inp: Input, standard: str | None) -> Result:
     return out
 
 
+def _month_number(key: Any) -> int:
+    """1..12 from 1, "01", "2024-02", "2月", "Feb"."""
+    text = str(key).strip().lower().rstrip("月")
+    names = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+    if text[:3] in names:
+        return names.index(text[:3]) + 1
+    month = int(text.split("-")[1]) if "-" in text else int(text)
+    if not 1 <= month <= 12:
+        raise ValueError(f"not a month: {key!r}")
+    return month
+
+
+def _monthly_counts(inp: Input) -> list[int]:
+    """Valid days per month from a 12-list, a mapping month -> count, or a list of valid dates."""
+    if "valid_dates" in inp:
+        counts = [0] * 12
+        for d in set(map(str, inp["valid_dates"])):
+            counts[int(d[5:7]) - 1] += 1
+        return counts
+    data = inp["valid_days_per_month"]
+    if isinstance(data, Mapping):
+        counts = [0] * 12
+        for key, n in data.items():
+            counts[_month_number(key) - 1] = int(n)
+        return counts
+    return [int(n) for n in data]
+
+
 def v_annual_validity(inp: Input, standard: str | None) -> Result:
     name = inp.get("pollutant")
     sparse = bool(name) and pollutant_of(name) in t.FULL_DAY_POLLUTANTS
@@ -299,9 +339,7 @@ def v_annual_validity(inp: Input, standard: str | None) -> Result:
         if sparse
         else (t.MIN_DAYS_YEAR, t.MIN_DAYS_MONTH, t.MIN_DAYS_FEBRUARY)
     )
-    res = annual_validity(
-        inp["valid_days_per_month"], min_year=mins[0], min_month=mins[1], min_february=mins[2]
-    )
+    res = annual_validity(_monthly_counts(inp), min_year=mins[0], min_month=mins[1], min_february=mins[2])
     return {
         "valid": res.valid,
         "total": res.total,
@@ -420,10 +458,15 @@ def _waterbody(inp: Input) -> str:
     return str(inp.get("waterbody") or inp.get("water_body") or "river")
 
 
+_SATURATION_KEYS = ("saturation", "saturation_percent", "do_saturation", "饱和率")
+
+
 def v_water_item_class(inp: Input, standard: str | None) -> Result:
     wb = _waterbody(inp)
-    cls = item_class(inp["item"], inp["value"], wb)
-    multiple = exceed_multiple(inp["item"], inp["value"], wb)
+    sat = next((inp[k] for k in _SATURATION_KEYS if inp.get(k) is not None), None)
+    unit = inp.get("unit")
+    cls = item_class(inp["item"], inp.get("value"), wb, unit=unit, saturation=sat)
+    multiple = exceed_multiple(inp["item"], inp.get("value"), wb, unit=unit)
     status = t.WATER_STATUS.get(cls) if cls else None
     return {
         "class": cls,
@@ -465,11 +508,12 @@ def v_main_pollutants(inp: Input, standard: str | None) -> Result:
 
 def v_exceed_multiple(inp: Input, standard: str | None) -> Result:
     wb = _waterbody(inp)
-    multiple = exceed_multiple(inp["item"], inp["value"], wb)
+    unit = inp.get("unit")
+    multiple = exceed_multiple(inp["item"], inp["value"], wb, unit=unit)
     return {
         "exceed_multiple": multiple,
         "decimal": None if multiple is None else format_multiple(multiple),
-        "class": item_class(inp["item"], inp["value"], wb),
+        "class": item_class(inp["item"], inp["value"], wb, unit=unit),
         "item": water_item(inp["item"], wb),
     }
 
@@ -533,22 +577,38 @@ def v_bo_waterbody(inp: Input, standard: str | None) -> Result:
 # ------------------------------------------------------------------------------------ noise
 
 
+_PERIODS = {"day": "day", "昼间": "day", "昼": "day", "daytime": "day", "night": "night", "夜间": "night",
+            "夜": "night", "nighttime": "night"}  # fmt: skip
+
+
+def _existing_railway(inp: Input) -> bool:
+    flag = inp.get("existing_railway")
+    if flag is not None:
+        return bool(flag)
+    railway = str(inp.get("railway", "")).lower()
+    return railway in ("existing", "既有", "old") or railway_is_existing(inp.get("eia_approved"))
+
+
+def _zone_limits(zone: Any, inp: Input) -> Result:
+    day, night = noise_limits(zone, existing_railway=_existing_railway(inp))
+    return {"day": day, "night": night, "night_lmax": night + t.NOISE_NIGHT_LMAX_ALLOWANCE}
+
+
 def v_noise_limit(inp: Input, standard: str | None) -> Result:
+    period = inp.get("period")
+    if period is not None and str(period).strip().lower() not in _PERIODS:
+        raise ValueError(f"unknown noise period: {period!r} (day or night)")
+    which = _PERIODS[str(period).strip().lower()] if period is not None else None
     if "zones" in inp:
-        limits = [noise_limits(z) for z in inp["zones"]]
-        return {
-            "day": [d for d, _ in limits],
-            "night": [n for _, n in limits],
-            "night_lmax": [n + t.NOISE_NIGHT_LMAX_ALLOWANCE for _, n in limits],
-            "unit": t.NOISE_UNIT,
-        }
-    day, night = noise_limits(inp["zone"])
-    return {
-        "day": day,
-        "night": night,
-        "night_lmax": night + t.NOISE_NIGHT_LMAX_ALLOWANCE,
-        "unit": t.NOISE_UNIT,
-    }
+        rows = [_zone_limits(z, inp) for z in inp["zones"]]
+        out: Result = {k: [r[k] for r in rows] for k in ("day", "night", "night_lmax")}
+    else:
+        out = _zone_limits(inp["zone"], inp)
+    out["unit"] = t.NOISE_UNIT
+    if which is not None:
+        out["limit"] = out[which]
+        out["limits"] = out[which]
+    return out
 
 
 def v_noise_leq(inp: Input, standard: str | None) -> Result:

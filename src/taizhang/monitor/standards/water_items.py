@@ -142,9 +142,39 @@ def base_item(item: str) -> str:
     return "TP" if item == "TP_lake" else item
 
 
-def water_value(value: Number | Sequence[Number] | None) -> Fraction | None:
+#: Units a value may be given in, as factors to the table unit of its kind of item.
+_MASS_UNITS: dict[str, Fraction] = {
+    "mg/l": Fraction(1),
+    "ug/l": Fraction(1, 1000),
+    "ng/l": Fraction(1, 10**6),
+}
+_COUNT_UNITS: dict[str, Fraction] = {
+    "个/l": Fraction(1), "mpn/l": Fraction(1), "cfu/l": Fraction(1),
+    "个/100ml": Fraction(10), "mpn/100ml": Fraction(10), "cfu/100ml": Fraction(10),
+}  # fmt: skip
+_NO_UNITS: dict[str, Fraction] = {"无量纲": Fraction(1), "dimensionless": Fraction(1), "-": Fraction(1)}
+_TEMPERATURE_UNITS: dict[str, Fraction] = {"℃": Fraction(1), "°c": Fraction(1), "c": Fraction(1)}
+
+
+def unit_factor(item: str, unit: str | None) -> Fraction:
+    """The factor that takes a value of `item` in `unit` to the GB 3838 table unit (mg/L; fecal
+    coliform 个/L; pH none; water temperature ℃). ValueError for a unit that does not fit."""
+    if unit is None or not str(unit).strip():
+        return Fraction(1)
+    key = water_item(item)
+    u = str(unit).strip().lower().replace(" ", "").replace("µ", "u").replace("μ", "u").replace("ｌ", "l")
+    table = {"pH": _NO_UNITS, "FecalColi": _COUNT_UNITS, "WT": _TEMPERATURE_UNITS}.get(key, _MASS_UNITS)
+    if u not in table:
+        raise ValueError(f"unknown unit for {key}: {unit!r}")
+    return table[u]
+
+
+def water_value(value: Number | Sequence[Number] | None, factor: Fraction = Fraction(1)) -> Fraction | None:
     """A measured value: a number, "<DL" / "ND(DL)" (half the detection limit), or a list of
-    samples (their arithmetic mean, §4.3). None stays None."""
+    samples (their arithmetic mean, §4.3), times `factor` (see `unit_factor`). None stays None."""
+    if factor != 1:
+        v = water_value(value)
+        return None if v is None else v * factor
     if value is None:
         return None
     if isinstance(value, list | tuple):
@@ -180,12 +210,20 @@ def normalise_class(text: str) -> str:
 
 
 def item_class(
-    item: str, value: Number | Sequence[Number] | None, waterbody: str | None = None
+    item: str,
+    value: Number | Sequence[Number] | None,
+    waterbody: str | None = None,
+    *,
+    unit: str | None = None,
+    saturation: Number | None = None,
 ) -> str | None:
     """The GB 3838 class of one item's value: the best class whose limit it meets (upper limits
-    ≤, DO ≥, pH within 6–9); beyond class V → 劣V. None for NA values and water temperature."""
+    ≤, DO ≥, pH within 6–9); beyond class V → 劣V. None for NA values and water temperature.
+    DO also meets class I with a saturation (per cent) of at least 90 (Table 1)."""
     key = water_item(item, waterbody)
-    v = water_value(value)
+    v = water_value(value, unit_factor(item, unit))
+    if key == "DO" and saturation is not None and to_fraction(saturation) >= t.DO_SATURATION_CLASS_I:
+        return "I"
     if v is None or key not in t.WATER_LIMITS:
         return None
     direction, limits = t.WATER_LIMITS[key]
@@ -208,11 +246,15 @@ def class_iii_limit(item: str, waterbody: str | None = None) -> Fraction | None:
 
 
 def exceed_multiple(
-    item: str, value: Number | Sequence[Number] | None, waterbody: str | None = None
+    item: str,
+    value: Number | Sequence[Number] | None,
+    waterbody: str | None = None,
+    *,
+    unit: str | None = None,
 ) -> Fraction | None:
     """(C − S_III) / S_III when C exceeds the class III limit, else None (never for pH, DO, WT)."""
     limit = class_iii_limit(item, waterbody)
-    v = water_value(value)
+    v = water_value(value, unit_factor(item, unit))
     if limit is None or v is None or v <= limit:
         return None
     return (v - limit) / limit
