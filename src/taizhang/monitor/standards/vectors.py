@@ -542,6 +542,8 @@ def v_river_status(inp: Input, standard: str | None) -> Result:
         "color": res.color,
         "method": res.method,
         "class": res.water_class,
+        "main_pollutants": res.main_pollutants if "sections" in inp else None,
+        "exceed_rates": res.exceed_rates or None,
     }
 
 

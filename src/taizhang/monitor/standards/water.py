@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -196,6 +196,10 @@ class RiverStatus:
     status: str | None
     method: str  # "proportion" or "mean"
     water_class: str | None = None  # the averaged class (mean method only)
+    main_pollutants: list[str] = field(default_factory=list)  # evaluation-item keys, worst first
+    exceed_rates: dict[str, Fraction] = field(
+        default_factory=dict
+    )  # item -> share of sections worse than III
 
     @property
     def color(self) -> str | None:
@@ -247,13 +251,31 @@ def river_status(
     the sections, classed as one section, status from that class. Lakes and reservoirs always
     average item values over their points."""
     if sections is not None:
-        classes = [assess_section(s, waterbody).water_class for s in sections]
+        assessed = [assess_section(s, waterbody) for s in sections]
+        classes = [a.water_class for a in assessed if a.water_class]
         if len(sections) < min_sections or is_lake(waterbody):
-            return _mean_method(sections, waterbody, [c for c in classes if c])
-        return section_ratios([c for c in classes if c], severe_good_below=severe_good_below)
+            return _mean_method(sections, waterbody, classes)
+        ratios = section_ratios(classes, severe_good_below=severe_good_below)
+        rates = exceedance_rates(assessed, waterbody)
+        main = [k for k, r in sorted(rates.items(), key=lambda kr: -kr[1]) if r > 0][:3]
+        return replace(ratios, main_pollutants=main, exceed_rates=rates)
     if section_classes is None:
         raise ValueError("river status needs section classes or section values")
     return section_ratios(section_classes, severe_good_below=severe_good_below)
+
+
+def exceedance_rates(assessed: Sequence[SectionAssessment], waterbody: str | None) -> dict[str, Fraction]:
+    """断面超标率 of each evaluation item over the classed sections (§4.4): the share of sections
+    where the item is worse than class III. Items keep their first-seen order."""
+    classed = [a for a in assessed if a.water_class]
+    worse: dict[str, int] = {}
+    for a in classed:
+        for name, cls in a.item_classes.items():
+            key = base_item(water_item(name, waterbody))
+            worse.setdefault(key, 0)
+            if cls is not None and class_rank(cls) > class_rank("III"):
+                worse[key] += 1
+    return {k: Fraction(n, len(classed)) for k, n in worse.items()} if classed else {}
 
 
 def _mean_method(sections: Sequence[Values], waterbody: str | None, classes: Sequence[str]) -> RiverStatus:
@@ -264,9 +286,11 @@ def _mean_method(sections: Sequence[Values], waterbody: str | None, classes: Seq
             if v is not None:
                 names.setdefault(water_item(name, waterbody), []).append(v)
     means = {k: sum(v, Fraction(0)) / len(v) for k, v in names.items()}
-    cls = assess_section(means, waterbody).water_class  # type: ignore[arg-type]
+    whole = assess_section(means, waterbody)  # type: ignore[arg-type]
+    cls = whole.water_class
     counts = section_ratios(classes) if classes else RiverStatus(0, 0, 0, None, None, None, "proportion")
     status = t.WATER_STATUS[cls][0] if cls else None
+    main = [base_item(m.item) for m in whole.main_pollutants]
     return RiverStatus(
-        counts.n, counts.good, counts.lie5, counts.good_ratio, counts.lie5_ratio, status, "mean", cls
+        counts.n, counts.good, counts.lie5, counts.good_ratio, counts.lie5_ratio, status, "mean", cls, main
     )
