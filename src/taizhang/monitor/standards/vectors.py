@@ -561,8 +561,18 @@ def v_bo_indicator(inp: Input, standard: str | None) -> Result:
     return {"grade": grade(inp)}
 
 
+def _samples(inp: Input) -> list[Mapping[str, Any]]:
+    """Samples as a list of {indicator: value} or as {indicator: [values in sampling order]}."""
+    samples = inp["samples"]
+    if not isinstance(samples, Mapping):
+        return list(samples)
+    series = {k: list(v) for k, v in samples.items()}
+    length = max((len(v) for v in series.values()), default=0)
+    return [{k: v[i] if i < len(v) else None for k, v in series.items()} for i in range(length)]
+
+
 def v_bo_point(inp: Input, standard: str | None) -> Result:
-    res = point_grade(inp["samples"], water_depth_cm=inp.get("water_depth_cm"))
+    res = point_grade(_samples(inp), water_depth_cm=inp.get("water_depth_cm"))
     return {"grade": res.grade, "severe_fraction": res.severe_fraction, "samples": res.samples}
 
 

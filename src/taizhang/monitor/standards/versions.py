@@ -20,7 +20,11 @@ def _as_date(when: DateLike) -> date:
         return when.date()
     if isinstance(when, date):
         return when
-    return date.fromisoformat(str(when).strip()[:10])
+    text = str(when).strip()
+    match = re.match(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})", text)
+    if match:  # 2026-03-01, 2026/3/1, 2026.03.01, 2026年3月1日 (a time after it is ignored)
+        return date(int(match[1]), int(match[2]), int(match[3]))
+    return date.fromisoformat(text[:10])
 
 
 def _clean(name: str) -> str:
