@@ -174,3 +174,35 @@ def test_a_two_part_heading_is_a_title_not_a_task() -> None:
     p = parse_plan(text)
     assert next(s for s in p.sections if s.id == "1.1").title == "调整能源结构,推进清洁取暖"
     assert [t.text[:4] for t in p.tasks] == ["完成散煤"]
+
+
+def test_xiaoyu_is_a_strict_ceiling_and_dayu_a_strict_floor() -> None:
+    text = "一、目标\n到2025年,城区PM2.5年均浓度小于30微克/立方米,森林覆盖率大于60%。\n"
+    assert [(t.value, t.op) for t in parse_plan(text).targets] == [(30, "<"), (60, ">")]
+
+
+def test_a_note_between_a_value_and_its_bound() -> None:
+    text = "一、目标\n到2026年,重污染天数比率控制在0.5%(2天)以内。\n"
+    t = parse_plan(text).targets[0]
+    assert (t.indicator, t.value, t.op) == ("重污染天数比率", 0.5, "<=")
+
+
+def test_ten_thousand_counts() -> None:
+    t = parse_plan("一、目标\n到2025年,新增完成3万个自然村环境整治。\n").targets[0]
+    assert (t.value, t.unit, t.kind) == (3, "万个", "increase")
+
+
+def test_a_title_may_open_with_its_year() -> None:
+    p = parse_plan("2021年庚辛市扬尘治理工作方案\n一、目标\n道路机扫率达到90%。\n")
+    assert p.title == "2021年庚辛市扬尘治理工作方案"
+    assert p.targets[0].deadline == "2021-12-31"
+
+
+def test_jiang_dao_and_jinnian_are_not_part_of_the_indicator() -> None:
+    text = "一、目标\n到2023年,市区PM10浓度力争降到50微克/立方米,今年城区优良率要达90%左右。\n"
+    assert [t.indicator for t in parse_plan(text).targets] == ["市区PM10浓度", "城区优良率"]
+
+
+def test_a_class_inside_a_ratio_name_is_not_a_class_target() -> None:
+    text = "一、目标\n到2024年,省控断面达到或优于Ⅲ类水质断面比例达到80%。\n"
+    assert [(t.value, t.unit) for t in parse_plan(text).targets] == [(80, "%")]

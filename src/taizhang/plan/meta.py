@@ -30,7 +30,7 @@ def find_title(lines: list[str]) -> str | None:
         core = _strip_status(s)
         core = re.sub(r"[,，、.。\s]*((?:19|20)\d{2})\s*[—\-–、,.。~至 ]\s*((?:19|20)\d{2})\s*年[,，、.。]?$",
                       r"(\1-\2年)", core)
-        if re.search(_DOC_WORDS + r"(?:\((?:19|20)\d{2}-(?:19|20)\d{2}年\))?$", core) and not re.match(r"^[一二三四五六七八九十(（\d]", core):
+        if re.search(_DOC_WORDS + r"(?:\((?:19|20)\d{2}-(?:19|20)\d{2}年\))?$", core) and not re.match(r"^(?:[一二三四五六七八九十]+[、.]|[(（]|\d{1,3}(?![\d年]))", core):
             return core
     for ln in lines[:10]:
         m = re.search(r"《([^》]{4,60}?" + _DOC_WORDS + r")》", ln)

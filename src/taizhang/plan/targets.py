@@ -43,10 +43,11 @@ VERB_AT_START = re.compile(rf"(?:{_VERB_ALT})")
 VERB_TO_END = re.compile(rf"({_VERB_ALT})[^,，。;；]*$")
 VERB_OR_ACTION = re.compile(_VERB_ALT + r"|开展|推进|加强|以|在|对|有|是")
 REDUCE_WORDS = ("下降", "削减", "减少", "降低", "压减", "减排", "减排量", "压降")
-TO_WORDS = ("下降到", "下降至", "降低到", "降低至", "降至", "减少到", "减少至", "压减至", "压减到")
-LE_WORDS = ("不高于", "不超过", "不大于", "控制在", "低于", "以内", "以下", "少于", "下降到", "下降至", "降至", "降低到")
+TO_WORDS = ("下降到", "下降至", "降低到", "降低至", "降至", "降到", "减少到", "减少至", "压减至", "压减到")
+LE_WORDS = ("不高于", "不超过", "不大于", "控制在", "低于", "小于", "以内", "以下", "少于", "下降到", "下降至", "降至", "降到",
+            "降低到")
 GE_WORDS = ("不低于", "不少于", "至少", "提高到", "提升到", "提升至", "提高至", "增加到", "增长到", "以上", "超过",
-            "高于", "力争达到", "稳定在", "不小于")
+            "高于", "大于", "力争达到", "稳定在", "不小于")
 # what must fall: plain 达到/保持/为 means <= for these
 LOWER_IS_BETTER = re.compile(
     r"浓度|排放量|排放总量|排放强度|能耗|用水量|用水总量|漏损率|劣[ⅤV]类|重污染|污染天数|超标|总量|消耗|强度|"
@@ -65,13 +66,13 @@ def _sentence(text: str, pos: int) -> str:
     return text[a:b]
 _LEAD_FILLER = re.compile(
     r"^(?:[,，、;；\s]|到|至|截至|在|力争|确保|争取|努力|基本|实现|全面|进一步|持续|稳步|逐步|其中|并|且|同时|"
-    r"以上|使|让|推动|推进|全市|全区|全县|全省|我市|我区|我县|年|底|前|年底|年末|期间|时期|末)+"
+    r"以上|使|让|推动|推进|全市|全区|全县|全省|我市|我区|我县|今年|本年度|本年|当年|年|底|前|年底|年末|期间|时期|末)+"
 )
 _TAIL_OPS = re.compile(
     r"(?:稳定|持续|保持|力争|确保|基本|分别|要|应|均|必须|需|累计|共|成功|全部|总计)*"
     r"(?:达到或优于|达到或好于|保持或优于|优于|好于|不高于|不超过|不大于|不低于|不少于|不小于|至少|提高到|提高至|提升到|"
     r"提升至|提高|提升|增加到|增长到|增加|增长|控制在|控制|稳定在|达到|达|保持在|保持为|保持|维持在|维持|为|在|是|下降到|下降至|"
-    r"下降|降低到|降低至|降低|降至|削减|减少|压减|减排量达到|减排|低于|高于|超过|小于|大于|新增|完成|实现|建成|新建|"
+    r"下降|降低到|降低至|降低|降至|降到|削减|减少|压减|减排量达到|减排|低于|高于|超过|小于|大于|新增|完成|实现|建成|新建|"
     r"持续|稳定|占|约)*$"
 )
 _SCOPE_RE = re.compile(r"^(全市|全区|全县|全省|全镇|城市|乡镇|城区|市区)")
@@ -165,8 +166,8 @@ def _op_of(before: str, after: str, indicator: str, value: float) -> str:
     if best:
         w = best[2]
         if w in LE_WORDS:
-            return "<" if w == "低于" and not a.startswith(("以下", "以内")) else "<="
-        return ">" if w in ("超过", "高于") else ">="
+            return "<" if w in ("低于", "小于") and not a.startswith(("以下", "以内")) else "<="
+        return ">" if w in ("超过", "高于", "大于") else ">="
     if LOWER_IS_BETTER.search(indicator) and not _RATE.search(indicator[-4:]):
         return "<="
     if _BAD_SHARE.search(indicator) and not _GOOD_SHARE.search(indicator):
@@ -229,6 +230,9 @@ def _read_value(text: str, m: re.Match[str], seps: list[int], dates: list[DatePh
                 default_deadline: str | None, ocr: bool, prev_indicator: str | None, prev_end: int,
                 prev: FoundTarget | None) -> list[FoundTarget] | None:
     s, e = m.start(), m.end()
+    note = _NOTE_AFTER.match(text[e:e + 44])
+    if note and re.match(r"\s*(?:及|或)?(?:以上|以下|以内|左右)", text[e + note.end():e + note.end() + 6]):
+        e += note.end()  # 0.3%(1天)以内: the note stands between the value and its bound
     cs, ce = _clause_bounds(text, seps, s, e)
     clause_before = text[cs:s]  # the whole clause up to the value: verbs, baselines
     # the sentence up to the value, for 每年 (in OCR text, from the last date phrase: its marks are noise)
@@ -530,8 +534,9 @@ def _water_class(text: str, m: re.Match[str], cs: int, ce: int, before: str, aft
     rest = text[m.end():]
     if _inside_brackets(text, m.start()):
         return None
-    if re.match(r"\s*(?:水体)?(?:比例|比率|水比例|断面比例|以上|及以上|的|或|和|、)", rest):
-        return None
+    if re.match(r"\s*(?:水体)?(?:比例|比率|水比例|断面比例|以上|及以上|的|或|和|、)", rest) \
+            or re.match(r"[^,，。;；、]{0,6}?(?:比例|比率)", rest):
+        return None  # the class names a ratio (Ⅲ类水质断面比例), not a target of its own
     if not re.search(r"(?:保持|达到|优于|好于|提升至|提升到|提高到|改善到|改善至|稳定在|稳定|为|达|恢复到|恢复至)[^,，。;；]{0,10}$",
                      before):
         return None
