@@ -78,6 +78,14 @@ def _bare_item(key: str, report: str, std: str) -> str:
     return item
 
 
+def _report_item(name: str, report: str, std: str) -> str:
+    """The canonical item of `name`, a bare pollutant read as the report's indicator of it."""
+    try:
+        return canonical_item(name)
+    except ValueError:
+        return _bare_item(name, report, std)
+
+
 def _is_value(value: object) -> bool:
     if value is None:
         return True
@@ -97,14 +105,11 @@ def _index_inputs(
     found: dict[str, tuple[str, Number | None]] = {}
     for key, value in concentrations.items():
         try:
-            canon = canonical_item(key)
-        except ValueError:
-            try:
-                canon = _bare_item(key, report, std)
-            except ValueError as e:
-                if _is_value(value) or "ambiguous" in str(e):
-                    raise
-                continue
+            canon = _report_item(key, report, std)
+        except ValueError as e:
+            if _is_value(value) or "ambiguous" in str(e):
+                raise
+            continue
         if canon in found:
             raise ValueError(f"item given twice: {found[canon][0]!r} and {key!r}")
         found[canon] = (key, value)
@@ -145,7 +150,7 @@ def build_report(
     std = aqi_standard(standard, when)
     items = (t.DAILY_REPORT_ITEMS if report == "daily" else t.HOURLY_REPORT_ITEMS)[std]
     found = _index_inputs(concentrations, report, std)
-    exempt_items = {canonical_item(e) for e in exempt}
+    exempt_items = {_report_item(e, report, std) for e in exempt}
     subs: dict[str, SubIndex] = {}
     keys: dict[str, str] = {}
     missing: list[str] = []

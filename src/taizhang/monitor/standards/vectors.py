@@ -4,12 +4,14 @@ name to its adapter; the computations themselves live in the other modules of th
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from taizhang.monitor.standards import tables as t
 from taizhang.monitor.standards.annual import (
+    NA_TEXTS,
     annual_attainment,
     annual_validity,
     good_day_ratio,
@@ -158,8 +160,16 @@ def v_aqi_hourly(inp: Input, standard: str | None) -> Result:
     return _aqi_report(inp, standard, "hourly")
 
 
+def _aqi_integer(aqi: Any) -> int | None:
+    """An AQI as HJ 633 publishes it: NA (None, "NA") stays None; a value with decimals is
+    rounded up (全部进位取整数), so 100.5 is 101 (轻度污染), never truncated to 100."""
+    if aqi is None or (isinstance(aqi, str) and aqi.strip().upper() in NA_TEXTS):
+        return None
+    return math.ceil(to_fraction(aqi))
+
+
 def _category_fields(aqi: Any) -> Result:
-    cat = aqi_category(None if aqi is None else int(aqi))
+    cat = aqi_category(_aqi_integer(aqi))
     return {
         "level": cat.level if cat else None,
         "level_name": cat.level_name if cat else None,
