@@ -307,3 +307,28 @@ def test_air_series_from_monitoring_file(ledger, ids, tmp_path: Path) -> None:
         bind(s, ids["g1"], "air:Teststation:PM2.5:annual_mean")
     e = _eval(ledger, D(2024, 4, 1))[("target", ids["g1"])]
     assert e.current == 50.0 and e.last_report == D(2024, 3, 3)
+
+
+def test_one_subject_is_judged_as_in_the_whole(ledger, ids) -> None:
+    """evaluate(subject=…) loads only what one task (with its targets' reports) or target needs, and
+    judges it exactly as the whole-ledger evaluation does: reports on the task, on its targets, a bound
+    series, before and after the as-of date."""
+    _report(ledger, "t1a", D(2024, 3, 31), task=ids["t1"], percent=20)
+    _report(ledger, "t1b", D(2024, 6, 30), task=ids["t1"], percent=35)
+    _report(ledger, "t3a", D(2024, 4, 30), task=ids["t3"], percent=10)
+    _report(ledger, "g2a", D(2024, 5, 31), target=ids["g2"], value=300)
+    _report(ledger, "g2b", D(2024, 9, 30), target=ids["g2"], value=450)  # after the first as-of date
+    _report(ledger, "g3a", D(2024, 6, 30), target=ids["g3"], value=1)
+    with ledger.session() as s:
+        bind(s, ids["g1"], "air:city:PM2.5:annual_mean")
+        store_values(s, [SeriesValue("air:city:PM2.5:annual_mean", D(2023, 12, 31), 40.0),
+                         SeriesValue("air:city:PM2.5:annual_mean", D(2024, 6, 30), 36.0)])
+    for day in (D(2024, 7, 1), D(2024, 11, 30), D(2026, 1, 31)):
+        whole = _eval(ledger, day)
+        assert len(whole) == 6
+        for (kind, sid), e in whole.items():
+            for plan in (None, ids["plan"]):
+                one = _eval(ledger, day, plan_id=plan, subject=(kind, sid))
+                assert one[(kind, sid)] == e
+                assert set(one) <= set(whole)
+    assert _eval(ledger, D(2024, 7, 1), subject=("task", 10**6)) == {}

@@ -50,9 +50,9 @@ def test_warnings_reuse_the_evaluation_until_a_report_changes_the_ledger(ledger)
         assert cached == fresh[("task", task.id)] and cached.status == "done"
 
 
-def test_task_page_on_a_new_ledger_state_evaluates_only_its_plan(ledger) -> None:  # type: ignore[no-untyped-def]
-    """After a write, a task page judges its task from its plan's evaluation (the same as the whole
-    ledger's), leaving the whole-ledger evaluation to the pages that need it."""
+def test_task_page_on_a_new_ledger_state_judges_only_its_task(ledger) -> None:  # type: ignore[no-untyped-def]
+    """After a write, a task page judges its task alone (the same as the whole ledger's evaluation
+    does), leaving the whole-ledger evaluation to the pages that need it."""
     doc, cites = load_plan(EXAMPLE)
     with ledger.session("test") as s:
         import_plan(s, doc, source="plan.txt", cites=cites)
@@ -69,10 +69,10 @@ def test_task_page_on_a_new_ledger_state_evaluates_only_its_plan(ledger) -> None
     assert page.status_code == 200 and "状态：<b>已完成</b>" in page.text
     with ledger.session(write=False) as s:
         assert queries.CACHE.find(s, ("evaluate", day, ())) is None  # the whole ledger was not evaluated
-        from_plan = queries.evaluation(s, "task", task.id, day, plan_id=task.plan_id)
+        alone = queries.evaluation(s, "task", task.id, day, plan_id=task.plan_id)
         whole = queries.evaluation(s, "task", task.id, day)  # computes and caches the whole ledger's
         assert queries.CACHE.find(s, ("evaluate", day, ())) is not None
-        assert from_plan == whole and whole is not None and whole.status == "done"
+        assert alone == whole and whole is not None and whole.status == "done"
     assert c.get(f"/tasks/{task.id}", params={"as_of": AS_OF}).text == page.text
 
 
@@ -97,3 +97,36 @@ def test_signing_in_keeps_the_cached_evaluation(ledger) -> None:  # type: ignore
         task = s.scalar(select(Task).order_by(Task.id))
         task.text += "（修订）"
     assert state() != before
+
+
+def test_worker_processes_share_the_dashboard_body(ledger, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """One worker renders the dashboard body of a ledger state; another reads it instead of evaluating
+    the ledger; after a write each state gets its own body."""
+    from taizhang.web.shared import SharedPages
+
+    doc, cites = load_plan(EXAMPLE)
+    with ledger.session("test") as s:
+        import_plan(s, doc, source="plan.txt", cites=cites)
+        add_user(s, "admin", "correct-horse-1", "admin")
+        token = new_api_token(s, "admin")
+        task = s.scalar(select(Task).order_by(Task.id))
+    shared = SharedPages(tmp_path)
+    headers = {"Authorization": f"Bearer {token}"}
+    queries.CACHE.clear()
+    first = TestClient(create_app(ledger, shared), headers=headers).get("/", params={"as_of": AS_OF})
+    assert first.status_code == 200 and len(list(tmp_path.glob("*.html"))) == 1
+
+    def no_evaluation(*a, **kw):  # type: ignore[no-untyped-def]
+        raise AssertionError("the other worker evaluated the ledger")
+
+    queries.CACHE.clear()  # the other worker's process has nothing cached
+    monkeypatch.setattr("taizhang.track.evaluate.evaluate", no_evaluation)
+    other = TestClient(create_app(ledger, shared), headers=headers)
+    assert other.get("/", params={"as_of": AS_OF}).text == first.text
+    monkeypatch.undo()
+
+    r = other.post("/api/v1/reports", json={"task_id": task.id, "as_of": AS_OF, "percent": 40, "uid": "shared-1"})
+    assert r.status_code == 201
+    after = other.get("/", params={"as_of": AS_OF})
+    assert after.status_code == 200 and after.text != first.text
+    assert len(list(tmp_path.glob("*.html"))) == 2

@@ -72,6 +72,11 @@ def _workers(pid: int) -> list[int]:
     return [int(k) for k in kids if b"spawn_main" in (PROC / k / "cmdline").read_bytes()]
 
 
+def _environ(pid: int) -> dict[str, str]:
+    pairs = (PROC / str(pid) / "environ").read_bytes().split(b"\0")
+    return dict(p.decode().split("=", 1) for p in pairs if b"=" in p)
+
+
 def _alive(pid: int) -> bool:
     try:
         return "State:\tZ" not in (PROC / str(pid) / "status").read_text()
@@ -128,9 +133,12 @@ def test_serve_runs_the_worker_processes_asked_for(ledger, example, tmp_path: Pa
             r = httpx.get(f"{base}/tasks/{task_id}", params={"as_of": AS_OF}, headers=headers)
             assert r.status_code == 200 and "进度报告" in r.text
             assert httpx.get(f"{base}/", params={"as_of": AS_OF}, headers=headers).status_code == 200
+        shared = Path(_environ(workers[0])["TAIZHANG_SHARED_PAGES"])
+        assert len(list(shared.glob("*.html"))) == 1  # the dashboard body, rendered once for both workers
         assert _post_reports([base], token, task_id, 40) == {201: 40}
         assert _stored(ledger) == 40
     assert not any(_alive(w) for w in workers)  # stopping serve stops its workers
+    assert not shared.exists()  # and removes the shared directory
 
 
 def test_a_write_through_one_process_shows_in_another(ledger, example, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -244,9 +244,11 @@ class _Days(dict):  # type: ignore[type-arg]
         return day
 
 
-def _report_rows(session: Session, column: str, amount: str, as_of: dt.date, plan_id: int | None) -> list[tuple]:
+def _report_rows(session: Session, column: str, amount: str, as_of: dt.date, plan_id: int | None,
+                 ids: str | None = None) -> list[tuple]:
     """(subject id, as_of, amount) of every report on a task (column task_id, amount percent) or a
-    target (target_id, value) dated on or before as_of, by subject then date.
+    target (target_id, value) dated on or before as_of, by subject then date; `ids`: only the subjects
+    this SQL subquery selects.
 
     The one big read (100,000 reports in the benchmark): plain SQL through the driver, several times
     faster than building SQLAlchemy rows, and ordered along the (subject, as_of) indexes. Only
@@ -257,6 +259,8 @@ def _report_rows(session: Session, column: str, amount: str, as_of: dt.date, pla
            f"WHERE {column} IS NOT NULL AND as_of <= '{as_of.isoformat()}'")
     if plan_id is not None:
         sql += f" AND {column} IN (SELECT id FROM {table} WHERE plan_id = {int(plan_id)})"
+    if ids is not None:
+        sql += f" AND {column} IN ({ids})"
     cursor = session.connection().connection.cursor()  # the DBAPI cursor, inside this session's transaction
     try:
         cursor.execute(sql + f" ORDER BY {column}, as_of, id")
@@ -266,14 +270,29 @@ def _report_rows(session: Session, column: str, amount: str, as_of: dt.date, pla
 
 
 def load_subjects(
-    session: Session, as_of: dt.date, *, plan_id: int | None = None, lead: int | None = None
+    session: Session, as_of: dt.date, *, plan_id: int | None = None, lead: int | None = None,
+    subject: tuple[str, int] | None = None,
 ) -> list[Subject]:
-    """Every live task and target (of one plan, of one lead department), with its reports up to as_of."""
+    """Every live task and target (of one plan, of one lead department), with its reports up to as_of.
+
+    `subject` ("task", id) loads only that task and its targets (whose reports count as the task's),
+    ("target", id) only that target: what judging that one subject needs, the same as in the whole."""
+    only_task = only_target = None  # SQL subqueries of the task ids and target ids to load
+    if subject is not None:
+        kind, sid = subject[0], int(subject[1])
+        if kind == "task":
+            only_task, only_target = f"{sid}", f"SELECT id FROM target WHERE task_id = {sid}"
+        else:
+            only_task, only_target = "SELECT NULL WHERE 1 = 0", f"{sid}"
     starts = _plan_starts(session, plan_id)
     leads: dict[int, list[int]] = defaultdict(list)
     aq = select(Assignment.task_id, Assignment.department_id).where(Assignment.role == "lead")
     if plan_id is not None:
         aq = aq.join(Task, Task.id == Assignment.task_id).where(Task.plan_id == plan_id)
+    if subject is not None:
+        owner = subject[1] if subject[0] == "task" else select(Target.task_id).where(
+            Target.id == subject[1]).scalar_subquery()
+        aq = aq.where(Assignment.task_id == owner)
     for task_id, dept_id in session.execute(aq.order_by(Assignment.id)):
         leads[task_id].append(dept_id)
 
@@ -284,6 +303,11 @@ def load_subjects(
                 Target.series).where(Target.removed.is_(False))
     if plan_id is not None:
         tq, gq = tq.where(Task.plan_id == plan_id), gq.where(Target.plan_id == plan_id)
+    if subject is not None:
+        if subject[0] == "task":
+            tq, gq = tq.where(Task.id == subject[1]), gq.where(Target.task_id == subject[1])
+        else:
+            tq, gq = tq.where(Task.id.is_(None)), gq.where(Target.id == subject[1])
     tasks: dict[int, Subject] = {}
     for tid, pid, text, deadline in session.execute(tq.order_by(Task.plan_id, Task.position)):
         tasks[tid] = Subject("task", tid, pid, _short(text), leads.get(tid, []), starts.get(pid), deadline)
@@ -304,14 +328,15 @@ def load_subjects(
             parent[gid] = tasks[task_id]
 
     days = _Days()
-    for tid, group in groupby(_report_rows(session, "task_id", "percent", as_of, plan_id), itemgetter(0)):
+    for tid, group in groupby(_report_rows(session, "task_id", "percent", as_of, plan_id, only_task), itemgetter(0)):
         s = tasks.get(tid)
         if s is not None:
             rows = list(group)
             s.dates = [days[r[1]] for r in rows]
             s.points = [(d, r[2]) for d, r in zip(s.dates, rows, strict=True) if r[2] is not None]
     touched: set[int] = set()
-    for gid, group in groupby(_report_rows(session, "target_id", "value", as_of, plan_id), itemgetter(0)):
+    for gid, group in groupby(_report_rows(session, "target_id", "value", as_of, plan_id, only_target),
+                              itemgetter(0)):
         s = targets.get(gid)
         if s is None or s.bound:
             continue
@@ -372,10 +397,12 @@ def evaluate(
     dept: str | None = None,
     plan_id: int | None = None,
     with_forecast: bool = True,
+    subject: tuple[str, int] | None = None,
 ) -> list[Evaluation]:
     """Every live task and target judged as of `as_of` (of one plan; of one lead department by name).
 
-    `with_forecast=False` skips the trend lines (the supervision list does not show them)."""
+    `with_forecast=False` skips the trend lines (the supervision list does not show them). `subject`
+    ("task" or "target", id) judges that one subject (a task's targets come along: see load_subjects)."""
     rules = rules or load_rules()
     lead = None
     if dept is not None:
@@ -387,4 +414,4 @@ def evaluate(
         lead = found.id
     checks = rules.escalation_dates(as_of)
     return [evaluate_subject(s, as_of, rules, checks, with_forecast)
-            for s in load_subjects(session, as_of, plan_id=plan_id, lead=lead)]
+            for s in load_subjects(session, as_of, plan_id=plan_id, lead=lead, subject=subject)]

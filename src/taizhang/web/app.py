@@ -12,6 +12,7 @@ from fastapi.templating import Jinja2Templates
 
 from taizhang.errors import InputError
 from taizhang.ledger.db import Ledger
+from taizhang.web.shared import SharedPages
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
@@ -34,7 +35,8 @@ class Forbidden(Exception):
     pass
 
 
-def create_app(ledger: Ledger) -> FastAPI:
+def create_app(ledger: Ledger, shared: SharedPages | None = None) -> FastAPI:
+    """The app on `ledger`; `shared`: the page parts shared by the worker processes of one `serve`."""
     from taizhang.web import api, pages
 
     app = FastAPI(
@@ -46,6 +48,7 @@ def create_app(ledger: Ledger) -> FastAPI:
         openapi_url="/openapi.json",
     )
     app.state.ledger = ledger
+    app.state.shared = shared
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     nm = vendor_dir()
     if nm is not None:
@@ -86,4 +89,4 @@ def app_from_env() -> FastAPI:
 
     if not os.environ.get("TAIZHANG_DATABASE_URL"):
         raise RuntimeError("TAIZHANG_DATABASE_URL is not set: start the app with `taizhang serve`")
-    return create_app(open_ledger())
+    return create_app(open_ledger(), SharedPages.from_env())

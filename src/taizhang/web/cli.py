@@ -31,9 +31,14 @@ def serve(
     """Serve the web app (Chinese pages, the /api/v1 JSON API, /public) on the ledger.
 
     Each worker process opens the ledger itself (SQLite file or PostgreSQL): `serve` migrates the
-    database first, then hands its URL to the workers in TAIZHANG_DATABASE_URL."""
+    database first, then hands its URL to the workers in TAIZHANG_DATABASE_URL, and a private directory
+    for the page parts they share (web/shared.py) in TAIZHANG_SHARED_PAGES."""
+    import tempfile
+
     import uvicorn
     from sqlalchemy.engine import make_url
+
+    from taizhang.web.shared import ENV as SHARED_ENV
 
     lg = open_db(db)  # migrated here, once, before any worker starts
     url = lg.url
@@ -45,8 +50,11 @@ def serve(
     os.environ["TAIZHANG_DATABASE_URL"] = url
     print(f"taizhang: serving {url.split('@')[-1]} at http://{host}:{port}/ with {n} worker "
           f"process{'es' if n > 1 else ''}  (public page: /public)", flush=True)
-    uvicorn.run("taizhang.web.app:app_from_env", factory=True, host=host, port=port, workers=n,
-                log_level="warning")
+    with tempfile.TemporaryDirectory(prefix="taizhang-serve-") as shared:  # private (0700), removed at exit
+        if n > 1:
+            os.environ[SHARED_ENV] = shared
+        uvicorn.run("taizhang.web.app:app_from_env", factory=True, host=host, port=port, workers=n,
+                    log_level="warning")
 
 
 def _password(given: str | None) -> str:

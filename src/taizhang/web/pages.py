@@ -91,7 +91,7 @@ def logout(request: Request, s: Session = Depends(db)) -> Response:
 def dashboard(request: Request, v: Viewer = Depends(reader), s: Session = Depends(db)) -> Response:
     as_of = as_of_param(request)
 
-    def body() -> Markup:
+    def body() -> str:
         """The page body: the same for every reader, so rendered once per ledger state and date."""
         evs = queries.evaluations(s, as_of)
         ov = queries.overview(s, evs, as_of)
@@ -101,10 +101,10 @@ def dashboard(request: Request, v: Viewer = Depends(reader), s: Session = Depend
             plans=queries.plan_names(s), trends=queries.indicator_trends(s),
             chart=json.dumps({"departments": ov["departments"][:20], "by_colour": ov["by_colour"],
                               "by_status": ov["by_status"]}, ensure_ascii=False))
-        return Markup(html)
+        return html
 
-    return render(request, "dashboard.html", v, title="总览",
-                  body=queries.CACHE.get(s, ("dashboard-body", as_of), body))
+    part = queries.shared_part(s, request.app.state.shared, ("dashboard-body", as_of), body)
+    return render(request, "dashboard.html", v, title="总览", body=Markup(part))
 
 
 # ---- 规划 -------------------------------------------------------------------------------------------
