@@ -206,3 +206,41 @@ def test_jiang_dao_and_jinnian_are_not_part_of_the_indicator() -> None:
 def test_a_class_inside_a_ratio_name_is_not_a_class_target() -> None:
     text = "一、目标\n到2024年,省控断面达到或优于Ⅲ类水质断面比例达到80%。\n"
     assert [(t.value, t.unit) for t in parse_plan(text).targets] == [(80, "%")]
+
+
+# ---- task tables (a row is one line, cells tab-separated, as the docx and html readers give them) ------------
+
+TABLE = (
+    "一、任务清单\n"
+    "序号\t重点任务\t具体措施\t牵头单位\t配合单位\t完成时限\n"
+    "1\t锅炉整治\t完成8台燃气锅炉低氮改造\t区生态环境局\t区市场监管局、区发改委\t2024年底前\n"
+    "2\t管网建设\t新建雨污管网15公里,污水收集率达到65%以上\t区住建局\t区水务局\t2025年\n"
+    "3\t水源保护\t水源地水质达标率保持100%\t\t\t长期坚持\n"
+    "二、保障措施\n加强组织领导。\n"
+)
+
+
+def test_a_task_table_is_read_through_its_header() -> None:
+    p = parse_plan(TABLE)
+    rows = [t for t in p.tasks if t.section == "1"]
+    assert [t.text for t in rows] == ["锅炉整治。完成8台燃气锅炉低氮改造。",
+                                      "管网建设。新建雨污管网15公里,污水收集率达到65%以上。",
+                                      "水源保护。水源地水质达标率保持100%。"]
+    assert rows[0].lead == ["区生态环境局"] and rows[0].support == ["区市场监管局", "区发改委"]
+    assert rows[0].deadlines == ["2024-12-31"]
+    assert rows[2].lead == ["区住建局"]  # an empty (merged) responsibility cell repeats the row above
+
+
+def test_the_deadline_column_dates_the_row_targets() -> None:
+    got = {(t.value, t.unit): t.deadline for t in parse_plan(TABLE).targets}
+    assert got == {(8, "台"): "2024-12-31", (15, "公里"): "2025-12-31", (65, "%"): "2025-12-31",
+                   (100, "%"): None}
+
+
+def test_a_responsibility_column_alone_leads_and_a_cell_may_name_roles() -> None:
+    text = ("一、任务\n序号\t工作任务\t责任单位\n"
+            "1\t完成农村改厕3000户\t县农业农村局\n"
+            "2\t整治黑臭水体4条\t县水利局牵头,县住建局配合\n")
+    a, b = parse_plan(text).tasks
+    assert a.lead == ["县农业农村局"] and a.support == []
+    assert b.lead == ["县水利局"] and b.support == ["县住建局"]

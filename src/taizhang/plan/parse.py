@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from taizhang.plan import meta
-from taizhang.plan.dates import find_dates
+from taizhang.plan import meta, table
+from taizhang.plan.dates import DatePhrase, find_dates
 from taizhang.plan.model import Plan, Target, Task
 from taizhang.plan.numbers import normalise_numerals
 from taizhang.plan.responsibility import FIRST_LEADS_RE, find_clause, is_clause_line, split_after_clauses
@@ -38,9 +38,26 @@ def parse_plan(text: str) -> Plan:
     per_section: dict[str | None, int] = {}
     goal_dates: dict[str, str] = {}  # 主要目标 section → its opening date
     pieces = [(b, piece) for b in blocks if not (started and b.section is None)  # front matter: notice, history
-              for piece in split_after_clauses(_APPENDIX.sub("", b.text))]
+              for piece in ([b.text] if "\t" in b.text else split_after_clauses(_APPENDIX.sub("", b.text)))]
     first_leads = bool(FIRST_LEADS_RE.search(text))
+    header: table.Header | None = None
+    row: table.Row | None = None
     for b, raw in pieces:
+        if "\t" not in raw:
+            header = row = None
+        elif table.read_header(raw):
+            header, row = table.read_header(raw), None
+            continue
+        elif header and (row := table.read_row(raw, header, row)):
+            task = _new_task(b.section, row.text, per_section)
+            task.lead, task.support = row.lead, row.support
+            task.implementers = row.implementers or list(inherited)
+            due = next((d.iso for d in find_dates(row.deadline_text) if d.iso), None)
+            dates = find_dates(row.text)
+            task.deadlines = sorted({d.iso for d in dates if d.iso} | ({due} if due else set()))
+            plan.tasks.append(task)
+            _add_targets(plan, task, dates, due or (f"{single_year}-12-31" if single_year else None), ocr)
+            continue
         prev = plan.tasks[-1] if plan.tasks else None
         if prev and prev.section == b.section and is_clause_line(raw):
             # 牵头单位:…;责任单位:… on its own line names the bodies of the task above it
@@ -54,11 +71,8 @@ def parse_plan(text: str) -> Plan:
                 continue
         clause = find_clause(raw, first_leads)
         body = re.sub(r"[\s,;。.、]+$", "", raw[:clause.start]) if clause else raw
-        per_section[b.section] = per_section.get(b.section, 0) + 1
-        k = per_section[b.section]
-        tid = (b.section or "0") if k == 1 else f"{b.section or '0'}.p{k}"
         dates = find_dates(body)
-        task = Task(id=tid, section=b.section, text=body)
+        task = _new_task(b.section, body, per_section)
         if clause:
             task.lead, task.support = clause.lead, clause.support
             task.implementers = clause.implementers or list(inherited)
@@ -79,15 +93,27 @@ def parse_plan(text: str) -> Plan:
             first = next((d.iso for d in dates if d.iso), None)
             if first:
                 goal_dates[goal_sec] = first
-        for ft in extract_targets(body, dates, default_deadline=default, ocr=ocr):
-            plan.targets.append(Target(
-                id=f"t{len(plan.targets) + 1}", task=tid, indicator=ft.indicator, scope=ft.scope, op=ft.op,
-                value=ft.value, unit=ft.unit, kind=ft.kind, baseline_year=ft.baseline_year,
-                deadline=ft.deadline, text=ft.text,
-            ))
+        _add_targets(plan, task, dates, default, ocr)
     years = [int(t.deadline[:4]) for t in plan.targets if t.deadline]
     plan.period = meta.find_period(plan.title, text, years, plan.issued)
     return plan
+
+
+def _new_task(section: str | None, text: str, per_section: dict[str | None, int]) -> Task:
+    """A task with the next id of its section: the section's id, then 2.1.p2, 2.1.p3 …"""
+    per_section[section] = per_section.get(section, 0) + 1
+    k = per_section[section]
+    tid = (section or "0") if k == 1 else f"{section or '0'}.p{k}"
+    return Task(id=tid, section=section, text=text)
+
+
+def _add_targets(plan: Plan, task: Task, dates: list[DatePhrase], default: str | None, ocr: bool) -> None:
+    for ft in extract_targets(task.text, dates, default_deadline=default, ocr=ocr):
+        plan.targets.append(Target(
+            id=f"t{len(plan.targets) + 1}", task=task.id, indicator=ft.indicator, scope=ft.scope, op=ft.op,
+            value=ft.value, unit=ft.unit, kind=ft.kind, baseline_year=ft.baseline_year,
+            deadline=ft.deadline, text=ft.text,
+        ))
 
 
 def _merged(a: list[str], b: list[str]) -> list[str]:
