@@ -244,3 +244,21 @@ def test_a_responsibility_column_alone_leads_and_a_cell_may_name_roles() -> None
     a, b = parse_plan(text).tasks
     assert a.lead == ["县农业农村局"] and a.support == []
     assert b.lead == ["县水利局"] and b.support == ["县住建局"]
+
+
+def test_a_time_field_in_the_clause_dates_the_task() -> None:
+    text = "一、任务\n1.整治扬尘。改造围挡20处。(牵头单位:市住建局;配合单位:市城管局;完成时限:2025年6月底)\n"
+    p = parse_plan(text)
+    t = p.tasks[0]
+    assert t.lead == ["市住建局"] and t.support == ["市城管局"] and t.deadlines == ["2025-06-30"]
+    assert p.targets[0].deadline == "2025-06-30"
+
+
+def test_xietong_is_a_support_role() -> None:
+    c = find_clause("落实围挡。(市住建局负责,市城管局协同)")
+    assert c and c.lead == ["市住建局"] and c.support == ["市城管局"]
+
+
+def test_a_count_of_principles_is_not_a_target() -> None:
+    text = "一、任务\n1.扬尘。落实六个百分百要求,新建三个监测站。\n"
+    assert [(t.value, t.unit) for t in parse_plan(text).targets] == [(3, "个")]

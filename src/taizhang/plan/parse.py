@@ -80,7 +80,7 @@ def parse_plan(text: str) -> Plan:
                 inherited = clause.implementers
         else:
             task.implementers = list(inherited)
-        task.deadlines = sorted({d.iso for d in dates if d.iso})
+        task.deadlines = sorted({d.iso for d in dates if d.iso} | ({clause.due} if clause and clause.due else set()))
         plan.tasks.append(task)
 
         goal_sec = _goal_section(b.section, titles, parents)
@@ -89,6 +89,8 @@ def parse_plan(text: str) -> Plan:
             default = goal_dates[goal_sec]
         elif single_year:
             default = f"{single_year}-12-31"
+        if clause and clause.due:
+            default = clause.due  # the clause's own 完成时限
         if goal_sec and goal_sec not in goal_dates:
             first = next((d.iso for d in dates if d.iso), None)
             if first:

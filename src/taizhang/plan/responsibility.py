@@ -13,15 +13,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from taizhang.plan.dates import find_dates
+
 LEAD_WORDS = ("牵头", "负责", "主责", "主抓")
-SUPPORT_WORDS = ("配合", "参与", "协助", "协同")
+SUPPORT_WORDS = ("配合", "参与", "协助", "协同", "协办")
 ROLE_WORD_RE = re.compile(r"牵头|负责|配合|参与|协助|落实")
 # 负责落实 / 负责具体落实 name implementers, not leads; the longer phrases are tried first
 _ROLE_RE = re.compile(r"(?:按职责分工|按照职责分工|按职责|分别|共同|等部门|等单位|等)?"
-                      r"(负责(?:具体)?(?:组织)?落实|具体(?:负责)?落实|组织落实|牵头|负责|主责|配合|参与|协助|落实)")
+                      r"(负责(?:具体)?(?:组织)?落实|具体(?:负责)?落实|组织落实|牵头|负责|主责|配合|参与|协助|协同|协办|落实)")
 # labelled fields: 牵头单位:…;责任单位:… / (牵头部门:…;配合单位:…)
 _LABEL_RE = re.compile(r"(牵头单位|牵头部门|责任单位|责任部门|主责单位|主责部门|配合单位|配合部门|协办单位|协办部门|"
-                       r"参与单位|参与部门|协助单位|协助部门|落实单位|实施单位|实施主体|责任主体)\s*[:：]")
+                       r"参与单位|参与部门|协助单位|协助部门|落实单位|实施单位|实施主体|责任主体|"
+                       r"完成时限|完成时间|完成期限|时间节点|时限要求|时限)\s*[:：]")
 # the plan says the first body of a 责任单位 list leads (排在首位的为牵头单位)
 FIRST_LEADS_RE = re.compile(r"(?:排在|列在|排|列)(?:首位|第一位?|最前)的?(?:单位|部门)?(?:为|是)牵头")
 _SEPS = r"、,，;；。.\s"
@@ -43,6 +46,7 @@ class Clause:
     support: list[str] = field(default_factory=list)
     implementers: list[str] = field(default_factory=list)
     inherit: bool = False  # its implementers apply to the tasks that follow
+    due: str | None = None  # a 完成时限 field's date
     start: int = 0  # where the clause starts in the block text
 
     def empty(self) -> bool:
@@ -126,6 +130,8 @@ def _role_of(word: str) -> str:
 
 
 def _label_role(label: str, has_lead_label: bool) -> str:
+    if "时" in label or "期限" in label:
+        return "time"
     if label.startswith("牵头"):
         return "lead"
     if label.startswith(("责任单位", "责任部门", "主责")):
@@ -159,6 +165,9 @@ def _parse_labelled(content: str, labels: list[re.Match[str]], first_leads: bool
     for i, lm in enumerate(labels):
         seg = content[lm.end(): labels[i + 1].start() if i + 1 < len(labels) else len(content)]
         role = _label_role(lm.group(1), has_lead)
+        if role == "time":
+            c.due = c.due or next((d.iso for d in find_dates(seg) if d.iso), None)
+            continue
         for group in _split_top(seg, ",，;；。"):
             if not group.strip():
                 continue

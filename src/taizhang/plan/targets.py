@@ -138,6 +138,7 @@ def _inside_brackets(text: str, pos: int) -> bool:
     return depth > 0
 
 
+_PRINCIPLES = re.compile(r"(?:要求|原则|理念|方针|精神|意识|底线|方面|环节|领域|重点|机制|体系|统筹|到位|不准|严禁|必须)$")
 _COMPARED = re.compile(r"(?:高于|低于|超过|大于|小于|不足|不到)\s*$")
 _OF_NOUN = re.compile(r"\s*(?:以上|以下)?\s*的")
 _NOTE_AFTER = re.compile(r"^\s*[(（][^()（）]{1,40}[)）]")
@@ -268,6 +269,8 @@ def _read_value(text: str, m: re.Match[str], seps: list[int], dates: list[DatePh
         n = cn_to_int(m.group("cncount"))
         if not n or not (VERB_RE.search(before[-6:]) or "至少" in before[-6:]) or re.match(r"[次批]", after):
             return None
+        if _PRINCIPLES.search(re.split(r"[,，。;；、]", text[m.end():m.end() + 16])[0]):
+            return None  # 落实六个百分百要求: a count of principles, not of things done
         unit = m.group("cnunit")
         ind = _count_indicator(before, after)
         return [FoundTarget(ind, None, ">=", n, unit, "increase", None, deadline, text[cs:ce].strip(), s)]
