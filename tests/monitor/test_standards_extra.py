@@ -47,7 +47,7 @@ def test_cli_runs_the_extra_file() -> None:
 @pytest.mark.parametrize(
     ("function", "inp", "standard", "message"),
     [
-        ("aqi_daily", {"concentrations": {"SO2_24H": "10", "PM2,5": "40"}}, "HJ 633-2012", "PM2,5"),
+        ("aqi_daily", {"concentrations": {"SO2_24H": "10", "PM3": "40"}}, "HJ 633-2012", "PM3"),
         ("aqi_daily", {"concentrations": {"SO2_24H": "10", "O3": "120"}}, "HJ 633-2012", "ambiguous"),
         ("aqi_hourly", {"concentrations": {"SO2_1H": "10", "PM2.5": "40"}}, "HJ 633-2012", "ambiguous"),
         ("iaqi", {"item": "O3", "concentration": "120"}, "HJ 633-2012", "averaging period"),

@@ -71,29 +71,68 @@ _PERIOD_ALIASES: dict[str, str] = {
 _SLIDING = ("SLIDING", "ROLLING", "MOVING", "滑动", "滑动平均")
 
 
+_SUBSCRIPTS = str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789")
+#: Unit text sometimes written into an item name, e.g. "CO(mg/m3)"; dropped before parsing.
+_UNIT_IN_NAME = re.compile(r"[(（\[]?\s*(?:[µμu]g|mg|ng)\s*/\s*m(?:3|³)\s*[)）\]]?", re.IGNORECASE)
+
+
+def _clean_name(name: str) -> str:
+    text = _UNIT_IN_NAME.sub("", name.strip().translate(_SUBSCRIPTS))
+    text = re.sub(r"[\s()（）\[\]:：,，/-]+", "_", text).strip("_")
+    upper = text.upper().replace("PM2.5", "PM25").replace("PM2_5", "PM25")
+    return upper.replace("O3_MDA8", "O3_8H").replace("MDA8_O3", "O3_8H")
+
+
+def _split_pollutant(upper: str) -> tuple[str, str] | None:
+    """(pollutant code, rest) for the longest pollutant alias `upper` starts with."""
+    for alias in sorted(_POLLUTANT_ALIASES, key=len, reverse=True):
+        if upper.startswith(alias.upper()):
+            return _POLLUTANT_ALIASES[alias], upper[len(alias) :]
+    return None
+
+
+def _period(text: str) -> str | None:
+    """24H, 1H or 8H from an averaging-period text: the exact spellings of `_PERIOD_ALIASES`,
+    else by its numbers and words ("24h_avg", "1-hour", "daily max 8h", "日均值")."""
+    found = _PERIOD_ALIASES.get(text)
+    if found is not None:
+        return found
+    t = re.sub(r"(AVERAGE|AVG|MEAN|VALUE|平均值|均值|平均|值)", "", text)
+    t = re.sub(r"(HOURS|HOUR|HRS|HR|小时|時)", "H", t)
+    if t in _PERIOD_ALIASES:
+        return _PERIOD_ALIASES[t]
+    if re.search(r"(?<!\d)8(?!\d)", t):
+        return "8H"
+    if re.search(r"(?<!\d)24(?!\d)", t):
+        return "24H"
+    if re.search(r"(?<!\d)1H|^H$|HOURLY|^1$", t):
+        return "1H"
+    if re.fullmatch(r"(DAILY|DAY|D|日|日均|每日)", t):
+        return "24H"
+    return None
+
+
 def canonical_item(name: str, default_period: str | None = None) -> str:
     """The canonical item name of `name`; a bare pollutant takes `default_period`.
 
     Raises ValueError for names it cannot read."""
-    raw = re.sub(r"\s+", "_", name.strip())
-    upper = raw.upper().replace("PM2.5", "PM25").replace("PM2_5", "PM25").replace("-", "_")
-    upper = upper.replace("O3_MDA8", "O3_8H").replace("MDA8_O3", "O3_8H")
+    upper = _clean_name(name)
     sliding = any(upper.endswith("_" + s) or upper.endswith(s) for s in _SLIDING)
     for s in _SLIDING:
         upper = re.sub(rf"_?{s}$", "", upper)
-    match = re.match(r"^(PM25|PM10|SO2|NO2|NOX|CO|O3|TSP|PB|BAP|[\u4e00-\u9fff]+?)_?(.*)$", upper)
-    if not match:
+    if upper in ("MDA8", "O3MDA8"):
+        upper = "O3_8H"
+    split = _split_pollutant(upper)
+    if split is None:
         raise ValueError(f"unknown air item: {name!r}")
-    pollutant = _POLLUTANT_ALIASES.get(match.group(1))
-    if pollutant is None:
-        raise ValueError(f"unknown air item: {name!r}")
-    period_text = match.group(2).strip("_").replace("_", "")
+    pollutant, rest = split
+    period_text = rest.strip("_").replace("_", "")
     if not period_text:
         if default_period is None:
             raise ValueError(f"air item without averaging period: {name!r}")
         period = default_period
     else:
-        found = _PERIOD_ALIASES.get(period_text)
+        found = _period(period_text)
         if found is None:
             raise ValueError(f"unknown averaging period in air item: {name!r}")
         period = found
