@@ -35,6 +35,8 @@ _ALIASES: dict[str, str] = {
     "nh4n": "NH3N",
     "ammonia": "NH3N",
     "ammonianitrogen": "NH3N",
+    "ammonian": "NH3N",
+    "nh3": "NH3N",
     "氨氮": "NH3N",
     "tp": "TP",
     "总磷": "TP",
@@ -83,6 +85,10 @@ _ALIASES: dict[str, str] = {
     "volatilephenol": "Phenol",
     "挥发酚": "Phenol",
     "phenols": "Phenol",
+    "volatilephenols": "Phenol",
+    "oils": "Oil",
+    "petroleumoil": "Oil",
+    "sulfides": "S2",
     "oil": "Oil",
     "petroleum": "Oil",
     "石油类": "Oil",
@@ -126,10 +132,24 @@ def is_lake(waterbody: str | None) -> bool:
     return any(word in w for word in _LAKE_WORDS)
 
 
+_SCRIPTS = str.maketrans("₀₁₂₃₄₅₆₇₈₉⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻", "01234567890123456789+-")
+#: A unit or a river/lake remark written into an item name: "DO (mg/L)", "粪大肠菌群（个/L）".
+_NAME_NOTE = re.compile(r"[(（\[]\s*(?:[µμu]?g|mg|ng|个|mpn|cfu)\s*/\s*(?:100\s*)?m?l\s*[)）\]]", re.IGNORECASE)
+
+
+def _item_key(name: str) -> str:
+    text = _NAME_NOTE.sub("", str(name).translate(_SCRIPTS))
+    key = re.sub(r"[\s_\-+()（）\[\]·.]", "", text).lower()
+    if key not in _ALIASES and key.endswith("值"):
+        key = key[:-1]
+    if key not in _ALIASES and key.endswith("s") and key[:-1] in _ALIASES:
+        key = key[:-1]
+    return key
+
+
 def water_item(name: str, waterbody: str | None = None) -> str:
     """The table key of a water item; lake/reservoir total phosphorus becomes "TP_lake"."""
-    key = re.sub(r"[\s_\-+()（）·.]", "", name).lower()
-    item = _ALIASES.get(key)
+    item = _ALIASES.get(_item_key(name))
     if item is None:
         raise ValueError(f"unknown water item: {name!r}")
     if item == "TP" and is_lake(waterbody):
@@ -195,8 +215,9 @@ def class_rank(water_class: str) -> int:
 
 def normalise_class(text: str) -> str:
     """ "Ⅲ", "III类", "3", "劣Ⅴ", "worse than V" → the canonical class names."""
-    s = str(text).strip().replace("类", "")
-    roman = {"Ⅰ": "I", "Ⅱ": "II", "Ⅲ": "III", "Ⅳ": "IV", "Ⅴ": "V"}
+    s = re.sub(r"(?i)^class\s*|\s+|类|水质|水$", "", str(text).strip())
+    roman = {"Ⅰ": "I", "Ⅱ": "II", "Ⅲ": "III", "Ⅳ": "IV", "Ⅴ": "V", "一": "I", "二": "II", "三": "III", "四": "IV",
+             "五": "V"}  # fmt: skip
     for k, v in roman.items():
         s = s.replace(k, v)
     digits = {"1": "I", "2": "II", "3": "III", "4": "IV", "5": "V", "6": "劣V"}
