@@ -262,3 +262,17 @@ def test_xietong_is_a_support_role() -> None:
 def test_a_count_of_principles_is_not_a_target() -> None:
     text = "一、任务\n1.扬尘。落实六个百分百要求,新建三个监测站。\n"
     assert [(t.value, t.unit) for t in parse_plan(text).targets] == [(3, "个")]
+
+
+def test_a_rise_against_a_baseline_as_an_alternative() -> None:
+    text = "一、目标\n到2025年,污水集中收集率力争达到68%或比2020年提高6个百分点。\n"
+    got = [(t.indicator, t.value, t.unit, t.kind, t.baseline_year) for t in parse_plan(text).targets]
+    assert got == [("污水集中收集率", 68, "%", "level", None), ("污水集中收集率", 6, "个百分点", "increase", 2020)]
+
+
+def test_thousands_separators_and_comma_lists() -> None:
+    text = ("一、目标\n到2025年,新建管网1,450公里;化学需氧量、氨氮减排量分别达到2,600吨、310吨;"
+            "三座水厂供水能力分别为150,200,250吨/日。\n")
+    got = [(t.indicator, t.value, t.unit) for t in parse_plan(text).targets]
+    assert got[:3] == [("新建管网", 1450, "公里"), ("化学需氧量减排量", 2600, "吨"), ("氨氮减排量", 310, "吨")]
+    assert [v for _, v, _ in got[3:]] == [150, 200, 250]

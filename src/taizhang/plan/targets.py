@@ -20,7 +20,8 @@ from taizhang.plan.numbers import cn_to_int, to_number
 from taizhang.plan.units import AMOUNT_UNITS, COUNT_UNITS, UNIT_RE, canonical_unit
 
 _NUM = r"\d+(?:\.\d+)?"
-_RANGE = rf"(?P<lo>{_NUM})\s*(?:[~～\-—–至到]\s*(?P<hi>{_NUM}))?"
+_GROUPED = r"\d{1,3}(?:,\d{3})+(?![\d,])(?:\.\d+)?"  # 1,200吨: a thousands separator
+_RANGE = rf"(?P<lo>{_GROUPED}|{_NUM})\s*(?:[~～\-—–至到]\s*(?P<hi>{_NUM}))?"
 _CLASS_NUM = {"Ⅰ": 1, "Ⅱ": 2, "Ⅲ": 3, "Ⅳ": 4, "Ⅴ": 5, "I": 1, "II": 2, "III": 3, "IV": 4, "V": 5,
               "一": 1, "二": 2, "三": 3, "四": 4, "五": 5}
 VALUE_RE = re.compile(
@@ -30,6 +31,7 @@ VALUE_RE = re.compile(
     r"|(?P<zero>零增加|零增长)"
     r"|(?P<cncount>[两一二三四五六七八九十]{1,3})(?P<cnunit>个|座|家|条|处)"
 )
+PLAIN_VALUE_RE = re.compile(VALUE_RE.pattern.replace(f"{_GROUPED}|", ""))
 CLAUSE_SEP = re.compile(r"[。;；,，!?:：]")
 OCR_CLAUSE_SEP = re.compile(r"[。;；,，!?:：、.]|\s")
 
@@ -65,7 +67,7 @@ def _sentence(text: str, pos: int) -> str:
     b = min([i for i in (text.find("。", pos), text.find(";", pos)) if i >= 0] or [len(text)])
     return text[a:b]
 _LEAD_FILLER = re.compile(
-    r"^(?:[,，、;；\s]|到|至|截至|在|力争|确保|争取|努力|基本|实现|全面|进一步|持续|稳步|逐步|其中|并|且|同时|"
+    r"^(?:[,，、;；\s]|到|至|截至|在|力争|确保|争取|努力|基本|实现|全面|进一步|持续|稳步|逐步|其中|并|且|或者|或|同时|"
     r"以上|使|让|推动|推进|全市|全区|全县|全省|我市|我区|我县|今年|本年度|本年|当年|年|底|前|年底|年末|期间|时期|末)+"
 )
 _TAIL_OPS = re.compile(
@@ -138,6 +140,7 @@ def _inside_brackets(text: str, pos: int) -> bool:
     return depth > 0
 
 
+_RISE = re.compile(r"(?:提高|提升|增加|增长|上升)\s*$")
 _PRINCIPLES = re.compile(r"(?:要求|原则|理念|方针|精神|意识|底线|方面|环节|领域|重点|机制|体系|统筹|到位|不准|严禁|必须)$")
 _COMPARED = re.compile(r"(?:高于|低于|超过|大于|小于|不足|不到)\s*$")
 _OF_NOUN = re.compile(r"\s*(?:以上|以下)?\s*的")
@@ -185,6 +188,9 @@ def extract_targets(text: str, dates: list[DatePhrase], *, default_deadline: str
     taken: list[tuple[int, int]] = []
     for m in VALUE_RE.finditer(text):
         s = m.start()
+        lo = m.group("lo")
+        if lo and "," in lo and lo.index(",") == 3 and "分别" in text[max(0, s - 16):s]:
+            m = PLAIN_VALUE_RE.match(text, s) or m  # 分别为120,150,180个: a list, not one grouped number
         if any(ds <= s < de for ds, de in date_spans) or any(ts <= s < te for ts, te in taken):
             continue
         if _in_title_quote(text, s) or _restated(text, s):
@@ -407,6 +413,8 @@ def _make(ind: str, before: str, kind_words: str, after: str, v: float | int, un
         kind = "level"
     elif any(w in kind_words for w in REDUCE_WORDS) and (unit in ("%", "个百分点") or unit in AMOUNT_UNITS):
         kind = "reduction"
+    elif baseline and unit in ("%", "个百分点") and _RISE.search(tail):
+        kind = "increase"  # 比2020年提高5个百分点: a rise against the baseline
     elif unit in AMOUNT_UNITS and (unit in COUNT_UNITS or VERB_RE.search(kind_words)) \
             and not re.search(r"控制在|不超过|不高于", tail) or unit == "%" and yearly and VERB_RE.search(kind_words + (share_ind or "")):
         kind = "increase"
