@@ -176,20 +176,10 @@ class DayCounts:
     ratio: Fraction | None  # good_days / valid_days
 
 
-#: How a missing daily AQI may be written (HJ 633 Tables 3 and 4 show "NA").
-NA_TEXTS = frozenset({"", "NA", "N/A", "NAN", "NULL", "NONE", "-", "—", "--", "无效"})
-
-
-def _aqi_value(value: Number | None) -> Fraction | None:
-    if value is None or (isinstance(value, str) and value.strip().upper() in NA_TEXTS):
-        return None
-    return to_fraction(value)
-
-
 def good_day_ratio(daily_aqi: Sequence[Number | None]) -> DayCounts:
     """优良天数比率 and pollution-day counts from a city's daily AQI (§3.6); NA days (None or
     "NA") are left out of both numerator and denominator."""
-    valid = [a for a in (_aqi_value(x) for x in daily_aqi) if a is not None]
+    valid = [a for a in (optional_fraction(x) for x in daily_aqi) if a is not None]
     good = sum(1 for a in valid if a <= t.GOOD_DAY_MAX_AQI)
     return DayCounts(
         valid_days=len(valid),

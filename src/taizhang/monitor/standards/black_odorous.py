@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from taizhang.monitor.standards import tables as t
-from taizhang.monitor.standards.exact import Number, to_fraction
+from taizhang.monitor.standards.exact import Number, is_na, to_fraction
 
 NOT_BLACK, LIGHT, SEVERE = t.BLACK_ODOROUS_GRADES
 
@@ -111,7 +111,7 @@ def point_grade(
     for sample in samples:
         depth = sample.get("water_depth_cm", water_depth_cm)
         for name, value in sample.items():
-            if name in ("water_depth_cm", "depth_cm", "date", "time") or value is None:
+            if name in ("water_depth_cm", "depth_cm", "date", "time") or is_na(value):
                 continue
             key = indicator_key(name)
             counts[key] = counts.get(key, 0) + 1

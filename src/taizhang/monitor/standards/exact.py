@@ -45,9 +45,18 @@ def to_fraction(value: Number) -> Fraction:
     raise ValueError(f"not a number: {value!r}")
 
 
+#: How a missing value may be written (HJ 633 Tables 3 and 4 show "NA").
+NA_TEXTS = frozenset({"", "NA", "N/A", "NAN", "NULL", "NONE", "-", "—", "--", "无效"})
+
+
+def is_na(value: object) -> bool:
+    """True for None and for NA written as text ("NA", "", "-", "无效")."""
+    return value is None or (isinstance(value, str) and value.strip().upper() in NA_TEXTS)
+
+
 def optional_fraction(value: Number | None) -> Fraction | None:
-    """`to_fraction`, with None (NA) passed through."""
-    return None if value is None else to_fraction(value)
+    """`to_fraction`, with NA (None or "NA") as None."""
+    return None if is_na(value) else to_fraction(value)  # type: ignore[arg-type]
 
 
 def round_half_even(value: Number, digits: int = 0) -> Decimal:

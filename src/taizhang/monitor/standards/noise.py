@@ -10,7 +10,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from taizhang.monitor.standards import tables as t
-from taizhang.monitor.standards.exact import Number, percent, round_half_even, to_fraction
+from taizhang.monitor.standards.exact import Number, is_na, percent, round_half_even, to_fraction
 
 
 def zone_key(zone: str | int) -> str:
@@ -40,7 +40,7 @@ def railway_is_existing(eia_approved: str | None) -> bool:
 
 def energy_average(levels: Sequence[Number | None]) -> float | None:
     """L = 10·lg((1/N)·Σ 10^(0.1·L_i)) over the valid levels; None when there are none."""
-    values = [float(to_fraction(x)) for x in levels if x is not None]
+    values = [float(to_fraction(x)) for x in levels if not is_na(x)]
     if not values:
         return None
     return 10 * math.log10(sum(10 ** (0.1 * v) for v in values) / len(values))

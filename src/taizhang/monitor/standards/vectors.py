@@ -11,7 +11,6 @@ from typing import Any
 
 from taizhang.monitor.standards import tables as t
 from taizhang.monitor.standards.annual import (
-    NA_TEXTS,
     annual_attainment,
     annual_validity,
     good_day_ratio,
@@ -27,6 +26,7 @@ from taizhang.monitor.standards.averages import (
 )
 from taizhang.monitor.standards.black_odorous import indicator_grade, point_grade, waterbody_grade
 from taizhang.monitor.standards.exact import (
+    is_na,
     percent,
     round_gbt8170,
     round_half_even,
@@ -163,7 +163,7 @@ def v_aqi_hourly(inp: Input, standard: str | None) -> Result:
 def _aqi_integer(aqi: Any) -> int | None:
     """An AQI as HJ 633 publishes it: NA (None, "NA") stays None; a value with decimals is
     rounded up (全部进位取整数), so 100.5 is 101 (轻度污染), never truncated to 100."""
-    if aqi is None or (isinstance(aqi, str) and aqi.strip().upper() in NA_TEXTS):
+    if is_na(aqi):
         return None
     return math.ceil(to_fraction(aqi))
 

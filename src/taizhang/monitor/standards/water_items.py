@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from fractions import Fraction
 
 from taizhang.monitor.standards import tables as t
-from taizhang.monitor.standards.exact import Number, to_fraction
+from taizhang.monitor.standards.exact import Number, is_na, to_fraction
 
 _ALIASES: dict[str, str] = {
     "ph": "pH",
@@ -134,7 +134,9 @@ def is_lake(waterbody: str | None) -> bool:
 
 _SCRIPTS = str.maketrans("₀₁₂₃₄₅₆₇₈₉⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻", "01234567890123456789+-")
 #: A unit or a river/lake remark written into an item name: "DO (mg/L)", "粪大肠菌群（个/L）".
-_NAME_NOTE = re.compile(r"[(（\[]\s*(?:[µμu]?g|mg|ng|个|mpn|cfu)\s*/\s*(?:100\s*)?m?l\s*[)）\]]", re.IGNORECASE)
+_NAME_NOTE = re.compile(
+    r"[(（\[]\s*(?:[µμu]?g|mg|ng|个|mpn|cfu)\s*/\s*(?:100\s*)?m?l\s*[)）\]]", re.IGNORECASE
+)
 
 
 def _item_key(name: str) -> str:
@@ -195,7 +197,7 @@ def water_value(value: Number | Sequence[Number] | None, factor: Fraction = Frac
     if factor != 1:
         v = water_value(value)
         return None if v is None else v * factor
-    if value is None:
+    if is_na(value):
         return None
     if isinstance(value, list | tuple):
         samples = [v for v in (water_value(x) for x in value) if v is not None]
