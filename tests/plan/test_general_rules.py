@@ -276,3 +276,24 @@ def test_thousands_separators_and_comma_lists() -> None:
     got = [(t.indicator, t.value, t.unit) for t in parse_plan(text).targets]
     assert got[:3] == [("新建管网", 1450, "公里"), ("化学需氧量减排量", 2600, "吨"), ("氨氮减排量", 310, "吨")]
     assert [v for _, v, _ in got[3:]] == [150, 200, 250]
+
+
+def test_a_main_indicator_table_gives_targets() -> None:
+    text = ("一、主要目标\n到2025年,主要指标如下。\n"
+            "序号\t指标\t单位\t2020年\t2025年目标\t属性\n"
+            "1\t城市PM2.5平均浓度\t微克/立方米\t38\t≤33\t约束性\n"
+            "2\t县级集中式饮用水水源达标率(%)\t\t95\t100\t约束性\n"
+            "3\t单位地区生产总值能耗降低\t%\t—\t[14]\t约束性\n"
+            "4\t重污染天数比率\t%\t1.2\t0.8\t预期性\n"
+            "5\t受污染耕地安全利用率\t%\t—\t完成省下达任务\t约束性\n"
+            "二、任务\n(一)锅炉。完成锅炉改造6台。\n")
+    p = parse_plan(text)
+    got = [(t.indicator, t.op, t.value, t.unit, t.kind, t.baseline_year, t.deadline) for t in p.targets]
+    assert got[:4] == [
+        ("城市PM2.5平均浓度", "<=", 33, "μg/m³", "level", None, "2025-12-31"),
+        ("县级集中式饮用水水源达标率", ">=", 100, "%", "level", None, "2025-12-31"),
+        ("单位地区生产总值能耗降低", ">=", 14, "%", "reduction", 2020, "2025-12-31"),
+        ("重污染天数比率", "<=", 0.8, "%", "level", None, "2025-12-31"),
+    ]
+    assert len(got) == 5 and got[4][2] == 6  # the row without a number gives none; the task after the table
+    assert [t.text[:4] for t in p.tasks] == ["到202", "完成锅炉"]  # rows of the table are not tasks

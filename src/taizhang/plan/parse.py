@@ -10,7 +10,8 @@ from taizhang.plan.model import Plan, Target, Task
 from taizhang.plan.numbers import normalise_numerals
 from taizhang.plan.responsibility import FIRST_LEADS_RE, find_clause, is_clause_line, split_after_clauses
 from taizhang.plan.structure import segment
-from taizhang.plan.targets import extract_targets
+from taizhang.plan.targets import better_op, extract_targets
+from taizhang.plan.units import canonical_unit
 from taizhang.text.ocr import is_run_on, repair
 
 _APPENDIX = re.compile(r"[。.,、\s]*附件\s*[:：]?\s*$")
@@ -42,9 +43,15 @@ def parse_plan(text: str) -> Plan:
     first_leads = bool(FIRST_LEADS_RE.search(text))
     header: table.Header | None = None
     row: table.Row | None = None
+    ind_header: table.IndicatorHeader | None = None
     for b, raw in pieces:
         if "\t" not in raw:
-            header = row = None
+            header = row = ind_header = None
+        elif ind_header or (not header and table.read_indicator_header(raw)):
+            ind_header = ind_header or table.read_indicator_header(raw)
+            if ind_header:
+                _add_indicator_row(plan, b.section, raw, ind_header, single_year)
+            continue
         elif table.read_header(raw):
             header, row = table.read_header(raw), None
             continue
@@ -116,6 +123,25 @@ def _add_targets(plan: Plan, task: Task, dates: list[DatePhrase], default: str |
             value=ft.value, unit=ft.unit, kind=ft.kind, baseline_year=ft.baseline_year,
             deadline=ft.deadline, text=ft.text,
         ))
+
+
+_REDUCED = re.compile(r"(?:降低|下降|削减|减少|压减|减排量?)(?:率|幅度)?$")
+
+
+def _add_indicator_row(plan: Plan, section: str | None, line: str, h: table.IndicatorHeader,
+                       single_year: int | None) -> None:
+    """One row of a main-indicator table → a target; the header row and rows without a number give none."""
+    r = table.read_indicator_row(line, h)
+    if r is None:
+        return
+    reduction = bool(_REDUCED.search(r.indicator))
+    year = h.target_year or single_year
+    plan.targets.append(Target(
+        id=f"t{len(plan.targets) + 1}", task=section or "0", indicator=r.indicator, scope=None,
+        op=r.op or (">=" if reduction else better_op(r.indicator)), value=r.value, unit=canonical_unit(r.unit),
+        kind="reduction" if reduction else "level", baseline_year=h.base_year if reduction else None,
+        deadline=f"{year}-12-31" if year else None, text=r.text,
+    ))
 
 
 def _merged(a: list[str], b: list[str]) -> list[str]:

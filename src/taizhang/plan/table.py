@@ -123,3 +123,89 @@ def _dedupe(xs: list[str]) -> list[str]:
         if x and x not in out:
             out.append(x)
     return out
+
+
+# ---- indicator tables: 指标 | 单位 | 2020年 | 2025年目标 | 属性 ------------------------------------------------
+
+_IND_COL = re.compile(r"指标(?:名称)?$|^(?:项目|名称|指标项)$")
+_UNIT_COL = re.compile(r"^(?:计量)?单位$")
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年?")
+_GOAL_COL = re.compile(r"目标")
+_BASE_COL = re.compile(r"现状|基准|基数")
+
+
+@dataclass
+class IndicatorHeader:
+    indicator: int
+    target: int
+    unit: int | None
+    target_year: int | None
+    base_year: int | None
+    width: int
+
+
+@dataclass
+class IndicatorRow:
+    indicator: str
+    unit: str | None
+    op: str | None  # from a sign in the cell (≤30, ≥90, 85以上)
+    value: float | int
+    cumulative: bool  # [18]: a five-year total, written in square brackets
+    text: str
+
+
+def read_indicator_header(line: str) -> IndicatorHeader | None:
+    """A header naming an indicator column and a target (a year or 目标) column."""
+    if "\t" not in line:
+        return None
+    cs = cells(line)
+    if len(cs) < 3 or any(len(c) > 14 for c in cs):
+        return None
+    ind = next((i for i, c in enumerate(cs) if _IND_COL.search(c) and "单位" not in c), None)
+    if ind is None:
+        return None
+    years = [(i, int(m.group(1))) for i, c in enumerate(cs) if (m := _YEAR.search(c)) and i != ind]
+    goal = [i for i, c in enumerate(cs) if _GOAL_COL.search(c) and i != ind]
+    if goal:
+        target = goal[-1]
+    elif years:
+        target = max(years, key=lambda x: x[1])[0]
+    else:
+        return None
+    target_year = next((y for i, y in years if i == target), None)
+    base = [(i, y) for i, y in years if i != target and (target_year is None or y < target_year)]
+    base_year = base[0][1] if base else None
+    unit = next((i for i, c in enumerate(cs) if _UNIT_COL.match(c)), None)
+    return IndicatorHeader(ind, target, unit, target_year, base_year, len(cs))
+
+
+_SIGN = {"≤": "<=", "≥": ">=", "<": "<", ">": ">", "＜": "<", "＞": ">", "≦": "<=", "≧": ">="}
+_CELL_VALUE = re.compile(r"^\s*([≤≥<>＜＞≦≧]=?)?\s*(\[)?\s*(\d+(?:\.\d+)?)\s*(\])?\s*(%|‰)?\s*(以上|以下|以内|左右)?\s*$")
+_UNIT_IN_NAME = re.compile(r"[(（]\s*([^()（）]{1,8})\s*[)）]\s*$")
+
+
+def read_indicator_row(line: str, h: IndicatorHeader) -> IndicatorRow | None:
+    """An indicator row with a numeric target; None for category rows and targets without a number."""
+    if "\t" not in line:
+        return None
+    cs = cells(line)
+    if len(cs) <= max(h.indicator, h.target):
+        return None
+    name, cell = cs[h.indicator], cs[h.target]
+    m = _CELL_VALUE.match(cell)
+    if not name or not m:
+        return None
+    unit = cs[h.unit] if h.unit is not None and h.unit < len(cs) and cs[h.unit] else None
+    um = _UNIT_IN_NAME.search(name)
+    if um and (unit is None or um.group(1) == unit):
+        unit, name = um.group(1), name[:um.start()].strip()
+    unit = unit or m.group(5)
+    sign = m.group(1) or ""
+    op = _SIGN.get(sign[:1])
+    if sign in ("<=", ">="):
+        op = sign
+    if m.group(6):
+        op = ">=" if m.group(6) == "以上" else "<=" if m.group(6) in ("以下", "以内") else op
+    raw = m.group(3)
+    value: float | int = float(raw) if "." in raw else int(raw)
+    return IndicatorRow(name, unit, op, value, bool(m.group(2) and m.group(4)), f"{name}{cell}")

@@ -172,6 +172,11 @@ def _op_of(before: str, after: str, indicator: str, value: float) -> str:
         if w in LE_WORDS:
             return "<" if w in ("低于", "小于") and not a.startswith(("以下", "以内")) else "<="
         return ">" if w in ("超过", "高于", "大于") else ">="
+    return better_op(indicator)
+
+
+def better_op(indicator: str) -> str:
+    """The operator a plain value takes from the indicator's better direction: <= for what must fall."""
     if LOWER_IS_BETTER.search(indicator) and not _RATE.search(indicator[-4:]):
         return "<="
     if _BAD_SHARE.search(indicator) and not _GOOD_SHARE.search(indicator):
