@@ -14,6 +14,7 @@ from taizhang.monitor.standards.annual import (
     annual_attainment,
     annual_validity,
     good_day_ratio,
+    limit_for,
     percentile_rank,
 )
 from taizhang.monitor.standards.aqi import build_report
@@ -271,7 +272,11 @@ def v_percentile(inp: Input, standard: str | None) -> Result:
 
 def v_o3_mda8(inp: Input, standard: str | None) -> Result:
     hourly = inp.get("hourly_o3", inp.get("hourly"))
-    limit = inp.get("limit", 160)
+    limit = inp.get("limit")
+    if limit is None:  # the O3 8-hour limit of the class named by the vector (class 2: 160)
+        limit = limit_for(
+            "O3", "8h", standard=_limit_std(inp, standard), limit_cls=_limit_class(inp, standard)
+        )
     res = o3_mda8(hourly, limit=limit)
     rounded = res.rounded
     out: Result = {
@@ -365,10 +370,15 @@ _PCT_KEY = re.compile(r"(?:^|_)(?:p|percentile_?)(?:90|95|98)(?:th)?(?:_|$)|^per
 _MEAN_KEYS = ("annual_mean", "annual_average", "annual_avg", "mean", "年均值", "年平均")
 
 
+def _limit_class(inp: Input, standard: str | None) -> Any:
+    """The GB 3095 class (1 or 2) named by the input or by the vector's standard text."""
+    return inp.get("class") or inp.get("limit_class") or inp.get("zone_class") or standard
+
+
 def v_annual_attainment(inp: Input, standard: str | None) -> Result:
     pct_key = next((k for k in inp if _PCT_KEY.search(k)), None)
     mean_key = next((k for k in _MEAN_KEYS if k in inp), None)
-    cls = inp.get("class") or inp.get("limit_class") or inp.get("zone_class") or standard
+    cls = _limit_class(inp, standard)
     res = annual_attainment(
         inp["pollutant"],
         annual_mean=inp.get(mean_key) if mean_key else None,
