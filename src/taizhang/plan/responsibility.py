@@ -55,7 +55,9 @@ class Clause:
 
 def split_names(s: str) -> list[str]:
     """Split a list of bodies on 、,; and 和/及/与 between names, never inside brackets or a name."""
-    s = _STRIP_HEAD.sub("", s.strip(" \t、,，;；。."))
+    s = s.strip(" \t、,，;；。.")
+    if s[:1] in "以均由请":
+        s = _STRIP_HEAD.sub("", s)
     if "(" in s or "（" in s:
         parts: list[str] = []
         depth, cur = 0, ""
@@ -75,7 +77,12 @@ def split_names(s: str) -> list[str]:
     out: list[str] = []
     for p in (_join_levels(parts) if "各" in s else parts):
         for q in _split_conj(p.strip()):
-            q = _STRIP_HEAD.sub("", _STRIP_TAIL.sub("", q.strip())).strip()
+            q = q.strip()
+            if q[-1:] in "门位工责别同等":
+                q = _STRIP_TAIL.sub("", q)
+            if q[:1] in "以均由请":
+                q = _STRIP_HEAD.sub("", q)
+            q = q.strip()
             if q and q not in ("有关部门", "相关部门", "有关单位", "各有关部门", "其他部门"):
                 out.append(q)
     return out
@@ -116,7 +123,7 @@ def _split_conj(p: str) -> list[str]:
 
 def is_name(tok: str) -> bool:
     tok = _STRIP_TAIL.sub("", tok.strip())
-    core = _NOTE.sub("", tok)  # 各乡镇(街道), 各县区人民政府(管委会)
+    core = _NOTE.sub("", tok) if tok[-1:] in ")）" else tok  # 各乡镇(街道), 各县区人民政府(管委会)
     return 2 <= len(tok) <= 32 and bool(_SUFFIX.search(core)) and not _VERBS.search(tok)
 
 

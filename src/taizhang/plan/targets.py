@@ -21,7 +21,7 @@ from taizhang.plan.units import AMOUNT_UNITS, COUNT_UNITS, UNIT_RE, canonical_un
 
 _NUM = r"\d+(?:\.\d+)?"
 _GROUPED = r"\d{1,3}(?:,\d{3})+(?![\d,])(?:\.\d+)?"  # 1,200吨: a thousands separator
-_RANGE = rf"(?P<lo>{_GROUPED}|{_NUM})\s*(?:[~～\-—–至到]\s*(?P<hi>{_NUM}))?"
+_RANGE = rf"(?P<lo>{_NUM})\s*(?:[~～\-—–至到]\s*(?P<hi>{_NUM}))?"
 _CLASS_NUM = {"Ⅰ": 1, "Ⅱ": 2, "Ⅲ": 3, "Ⅳ": 4, "Ⅴ": 5, "I": 1, "II": 2, "III": 3, "IV": 4, "V": 5,
               "一": 1, "二": 2, "三": 3, "四": 4, "五": 5}
 VALUE_RE = re.compile(
@@ -31,7 +31,8 @@ VALUE_RE = re.compile(
     r"|(?P<zero>零增加|零增长)"
     r"|(?P<cncount>[两一二三四五六七八九十]{1,3})(?P<cnunit>个|座|家|条|处)"
 )
-PLAIN_VALUE_RE = re.compile(VALUE_RE.pattern.replace(f"{_GROUPED}|", ""))
+GROUPED_VALUE_RE = re.compile(VALUE_RE.pattern.replace("(?P<lo>", f"(?P<lo>{_GROUPED}|", 1))
+_GROUP_NEXT = re.compile(r",\d{3}(?![\d])")
 CLAUSE_SEP = re.compile(r"[。;；,，!?:：]")
 OCR_CLAUSE_SEP = re.compile(r"[。;；,，!?:：、.]|\s")
 
@@ -191,11 +192,15 @@ def extract_targets(text: str, dates: list[DatePhrase], *, default_deadline: str
     found: list[FoundTarget] = []
     date_spans = [(d.start, d.end) for d in dates]
     taken: list[tuple[int, int]] = []
+    skip_to = 0
     for m in VALUE_RE.finditer(text):
         s = m.start()
+        if s < skip_to:
+            continue
         lo = m.group("lo")
-        if lo and "," in lo and lo.index(",") == 3 and "分别" in text[max(0, s - 16):s]:
-            m = PLAIN_VALUE_RE.match(text, s) or m  # 分别为120,150,180个: a list, not one grouped number
+        if lo and _GROUP_NEXT.match(text, m.end("lo")) and not (len(lo) == 3 and "分别" in text[max(0, s - 16):s]):
+            m = GROUPED_VALUE_RE.match(text, s) or m  # 1,450公里; but 分别为120,150,180个 is a list
+            skip_to = m.end()
         if any(ds <= s < de for ds, de in date_spans) or any(ts <= s < te for ts, te in taken):
             continue
         if _in_title_quote(text, s) or _restated(text, s):
