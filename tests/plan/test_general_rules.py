@@ -297,3 +297,19 @@ def test_a_main_indicator_table_gives_targets() -> None:
     ]
     assert len(got) == 5 and got[4][2] == 6  # the row without a number gives none; the task after the table
     assert [t.text[:4] for t in p.tasks] == ["到202", "完成锅炉"]  # rows of the table are not tasks
+
+
+def test_a_bracket_of_office_names_alone_leads() -> None:
+    text = ("一、任务\n(一)公开水质。每季度公开供水水质。(区卫生健康委)\n"
+            "(二)整治河道。排查劣Ⅴ类水体。(区水务局、区生态环境分局)\n"
+            "(三)锅炉。淘汰燃煤锅炉(含自备电厂)\n(四)监测。加密监测站点(县级以上城市)\n")
+    p = parse_plan(text)
+    assert [t.lead for t in p.tasks] == [["区卫生健康委"], ["区水务局", "区生态环境分局"], [], []]
+    assert p.tasks[1].text == "排查劣Ⅴ类水体"
+
+
+def test_what_follows_yixia_junxu_names_only_implementers_of_later_tasks() -> None:
+    c = find_clause("控制用水总量。[市水务局牵头,市工信局配合,各区政府负责落实。以下均需各区政府落实,"
+                    "区政府无相关职能的,由市直部门负责相关工作,不再列出]")
+    assert c and c.lead == ["市水务局"] and c.support == ["市工信局"]
+    assert c.implementers == ["各区政府"] and c.inherit

@@ -202,9 +202,19 @@ def parse_clause(content: str, first_leads: bool = False) -> Clause:
     return _parse_roles(content)
 
 
+_FORWARD = re.compile(r"以下[^、,，;；。]{0,8}?(?:均需|均由|均要|均)")
+
+
 def _parse_roles(content: str) -> Clause:
-    """Names grouped by the role word that closes each group: A牵头,B、C配合,D负责落实."""
+    """Names grouped by the role word that closes each group: A牵头,B、C配合,D负责落实. What follows 以下均需…
+    speaks of the later tasks: only the bodies it says implement them are taken from it."""
     c = Clause(inherit=bool(INHERIT_RE.search(content)))
+    fwd = _FORWARD.search(content)
+    if fwd:
+        ahead = content[fwd.end():]
+        m = re.search(r"落实|实施", ahead)
+        c.implementers = split_names(ahead[:m.start()]) if m else []
+        content = content[:fwd.start()]
     pos = 0
     last_role = None
     for m in _ROLE_RE.finditer(content):
@@ -236,6 +246,19 @@ def _parse_roles(content: str) -> Clause:
     c.support = _dedupe(c.support)
     c.implementers = _dedupe(c.implementers)
     return c
+
+
+# bodies a bare bracket may name: offices, not places (县级以上城市 is not a body)
+_ORG = re.compile(r"(?:局|委|办|院|厅|部|会|室|处|中心|公司|政府|管委会|集团|队|所|站|社|分行|支行|银行|小组|指挥部|办事处|"
+                  r"街道|分局|海关|法院|检察院)$")
+
+
+def _bare_names(content: str) -> Clause | None:
+    """(区卫生计生委) / (区水务局、区环保局): a bracket holding nothing but offices' names leads."""
+    names = split_names(content)
+    if names and all(len(n) >= 3 and _ORG.search(_NOTE.sub("", n)) and is_name(n) for n in names):
+        return Clause(lead=names)
+    return None
 
 
 def _dedupe(xs: list[str]) -> list[str]:
@@ -277,6 +300,11 @@ def find_clause(text: str, first_leads: bool = False) -> Clause | None:
             if not c.empty():
                 c.start = start
                 return c
+    elif br and len(br[1]) <= 80 and br[0] > 0:
+        c = _bare_names(br[1])
+        if c:
+            c.start = br[0]
+            return c
     return _labelled_tail(text, first_leads) or _inline_clause(text)
 
 
