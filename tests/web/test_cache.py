@@ -68,10 +68,10 @@ def test_task_page_on_a_new_ledger_state_judges_only_its_task(ledger) -> None:  
     page = c.get(f"/tasks/{task.id}", params={"as_of": AS_OF})
     assert page.status_code == 200 and "状态：<b>已完成</b>" in page.text
     with ledger.session(write=False) as s:
-        assert queries.CACHE.find(s, ("evaluate", day, ())) is None  # the whole ledger was not evaluated
+        assert queries.CACHE.find(s, ("whole", day)) is None  # the whole ledger was not evaluated
         alone = queries.evaluation(s, "task", task.id, day, plan_id=task.plan_id)
         whole = queries.evaluation(s, "task", task.id, day)  # computes and caches the whole ledger's
-        assert queries.CACHE.find(s, ("evaluate", day, ())) is not None
+        assert queries.CACHE.find(s, ("whole", day)) is not None
         assert alone == whole and whole is not None and whole.status == "done"
     assert c.get(f"/tasks/{task.id}", params={"as_of": AS_OF}).text == page.text
 

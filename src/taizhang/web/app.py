@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from pathlib import Path
 
@@ -89,4 +90,8 @@ def app_from_env() -> FastAPI:
 
     if not os.environ.get("TAIZHANG_DATABASE_URL"):
         raise RuntimeError("TAIZHANG_DATABASE_URL is not set: start the app with `taizhang serve`")
-    return create_app(open_ledger(), SharedPages.from_env())
+    app = create_app(open_ledger(), SharedPages.from_env())
+    for name in templates.env.list_templates():  # compiled here once, not by the first requests at once
+        templates.get_template(name)
+    gc.freeze()  # what the worker holds from its start on stays out of the cyclic collector's passes
+    return app

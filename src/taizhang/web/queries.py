@@ -7,7 +7,7 @@ import os
 import threading
 from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -145,7 +145,26 @@ def evaluations(session: Session, as_of: dt.date, **kw: Any) -> list[Evaluation]
     options = _options(kw)
     if options is None:
         return evaluate(session, as_of, **kw)
+    if not options:
+        return _whole(session, as_of).evaluations
     return CACHE.get(session, ("evaluate", as_of, options), lambda: evaluate(session, as_of, **kw))
+
+
+class Whole(NamedTuple):
+    """The whole ledger's evaluation, and the same by subject for the task and target pages."""
+
+    evaluations: list[Evaluation]
+    by_subject: dict[tuple[str, int], Evaluation]
+
+
+def _whole(session: Session, as_of: dt.date) -> Whole:
+    from taizhang.track.evaluate import evaluate
+
+    def compute() -> Whole:
+        evs = evaluate(session, as_of)
+        return Whole(evs, {(e.subject_type, e.subject_id): e for e in evs})
+
+    return CACHE.get(session, ("whole", as_of), compute)
 
 
 def evaluation(session: Session, kind: str, sid: int, as_of: dt.date, plan_id: int | None = None) -> Evaluation | None:
@@ -154,10 +173,8 @@ def evaluation(session: Session, kind: str, sid: int, as_of: dt.date, plan_id: i
     From the whole ledger's evaluation when this state's is cached; else, given the subject's plan,
     that subject is judged alone (the same judgement: see track.evaluate.load_subjects), about 2 ms
     instead of the whole ledger's second or more after each write."""
-    if plan_id is None or CACHE.find(session, ("evaluate", as_of, ())) is not None:
-        index = CACHE.get(session, ("index", as_of), lambda: {
-            (e.subject_type, e.subject_id): e for e in evaluations(session, as_of)})
-        return index.get((kind, sid))
+    if plan_id is None or CACHE.find(session, ("whole", as_of)) is not None:
+        return _whole(session, as_of).by_subject.get((kind, sid))
     from taizhang.track.evaluate import evaluate
     from taizhang.track.rules import load_rules
 
@@ -178,7 +195,8 @@ def plan_names(session: Session) -> dict[int, str]:
 
 def overview(session: Session, evs: list[Evaluation], as_of: dt.date) -> dict[str, Any]:
     """Counts by status and colour, departments reddest first, due within 30 days, the reds."""
-    if evs is CACHE.find(session, ("evaluate", as_of, ())):  # the whole ledger's: summarised once per state
+    whole = CACHE.find(session, ("whole", as_of))
+    if whole is not None and evs is whole.evaluations:  # the whole ledger's: summarised once per state
         return CACHE.get(session, ("overview", as_of), lambda: _overview(session, evs, as_of))  # type: ignore[no-any-return]
     return _overview(session, evs, as_of)
 
