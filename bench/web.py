@@ -137,6 +137,21 @@ def workers_of(pid: int) -> list[int]:
     return spawned or [pid]
 
 
+def cpu_seconds(pids: list[int]) -> tuple[float, float, float]:
+    """(CPU time the whole machine has been busy, this process's, the given processes'), in seconds."""
+    tick = os.sysconf("SC_CLK_TCK")
+    v = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    machine = (sum(v) - v[3] - v[4]) / tick  # all but idle and iowait
+    procs = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            procs += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+        except (OSError, IndexError, ValueError):
+            pass
+    return machine, time.process_time(), procs
+
+
 def sign_in(base: str) -> httpx.Cookies:
     with httpx.Client(base_url=base) as c:
         r = c.post("/login", data={"username": "admin", "password": PASSWORD}, follow_redirects=False)
@@ -258,8 +273,11 @@ def main() -> None:
                     raise RuntimeError(f"dashboard answered {cold.status_code}")
             rng = random.Random(1)
             ids = [rng.choice(every) for _ in range(args.requests)]
+            tree = [proc.pid, *children(proc.pid)]
+            before = cpu_seconds(tree)
             dash = load(base, cookies, lambda i: "/" + q, args.requests, args.clients)
             task = load(base, cookies, lambda i: f"/tasks/{ids[i]}{q}", args.requests, args.clients)
+            machine, client, served = (b - a for a, b in zip(before, cpu_seconds(tree), strict=True))
             sub = asyncio.run(submit(base, token, own, args.submissions, as_of, str(os.getpid())))
             workers = workers_of(proc.pid)
             rss = {p: peak_rss_mb(p) for p in [proc.pid, *children(proc.pid)]}
@@ -280,6 +298,10 @@ def main() -> None:
               f"{len(r['failures']):>8}   {verdict}")  # type: ignore[arg-type]
         for f in r["failures"][:3]:  # type: ignore[index]
             print(f"    failed: {f}")
+    n = 2 * args.requests
+    print(f"\nCPU while the pages were fetched: server {served:.1f} s ({served / n * 1000:.1f} ms per request), "
+          f"this client {client:.1f} s ({client / n * 1000:.1f} ms per request), other processes "
+          f"{max(0.0, machine - served - client):.1f} s (figures are comparable only when that is near 0)")
     lat = sub["lat"]  # type: ignore[assignment]
     ok = n_stored == args.submissions and sub["codes"] == {"201": args.submissions}
     print(f"\nreports: {args.submissions} parallel POST /api/v1/reports in {sub['wall']:.2f} s "
