@@ -25,6 +25,14 @@ T = TypeVar("T")
 AUTH_TABLES = ("app_user", "user_session", "api_token", "login_attempt")
 
 
+# The change counters of the ledger's state (built once: it is read by every request).
+_MARKS = select(
+    select(AuditEntry.id).where(AuditEntry.entity.not_in(AUTH_TABLES))
+    .order_by(AuditEntry.id.desc()).limit(1).scalar_subquery(),
+    select(func.max(ProgressReport.id)).scalar_subquery(),
+    select(func.max(IndicatorValue.id)).scalar_subquery())
+
+
 class _LedgerCache:
     """Read models kept in process and reused while the ledger is unchanged.
 
@@ -63,11 +71,7 @@ class _LedgerCache:
             rules_stamp = os.stat(rules).st_mtime_ns if rules else 0
         except OSError:
             rules_stamp = -1
-        marks = session.execute(select(
-            select(AuditEntry.id).where(AuditEntry.entity.not_in(AUTH_TABLES))
-            .order_by(AuditEntry.id.desc()).limit(1).scalar_subquery(),
-            select(func.max(ProgressReport.id)).scalar_subquery(),
-            select(func.max(IndicatorValue.id)).scalar_subquery())).one()
+        marks = conn.execute(_MARKS).one()
         state = (conn.engine.url.render_as_string(hide_password=True), rules, rules_stamp, *marks)
         session.info["taizhang_state"] = state
         return state

@@ -106,23 +106,25 @@ _REPORTS = {"task": _reports(ProgressReport.task_id), "target": _reports(Progres
 
 def task_view(session: Session, task_id: int) -> TaskView | None:
     """The task with what its page shows (None if there is no such task)."""
-    row = session.execute(_TASK, {"id": task_id}).first()
+    conn = session.connection()  # Core statements: no ORM entities to build
+    p = {"id": task_id}
+    row = conn.execute(_TASK, p).first()
     if row is None:
         return None
     tid, key, text, deadline, defaulted, plan_id, plan_key, plan_title = row
-    p = {"id": task_id}
     return TaskView(
         id=tid, key=key, text=text, deadline=deadline, deadline_defaulted=bool(defaulted),
         plan=PlanRef(plan_id, plan_key, plan_title),
-        assignments=[AssignmentRow(*r) for r in session.execute(_ASSIGNMENTS, p)],
-        milestones=list(session.scalars(_MILESTONES, p)),
-        targets=[TargetRow(*r) for r in session.execute(_TARGETS, p)])
+        assignments=[AssignmentRow(*r) for r in conn.execute(_ASSIGNMENTS, p)],
+        milestones=list(conn.execute(_MILESTONES, p).scalars()),
+        targets=[TargetRow(*r) for r in conn.execute(_TARGETS, p)])
 
 
 def reports(session: Session, kind: str, sid: int) -> list[ReportRow]:
     """A task's or a target's progress reports, oldest first, each with its evidence files' names."""
     out: list[ReportRow] = []
-    for rid, as_of, value, percent, narrative, reporter, eid, filename in session.execute(_REPORTS[kind], {"id": sid}):
+    rows = session.connection().execute(_REPORTS[kind], {"id": sid})
+    for rid, as_of, value, percent, narrative, reporter, eid, filename in rows:
         if not out or out[-1].id != rid:
             out.append(ReportRow(rid, as_of, value, percent, narrative, reporter))
         if eid is not None:
