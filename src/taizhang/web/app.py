@@ -77,8 +77,8 @@ def create_app(ledger: Ledger, shared: SharedPages | None = None) -> FastAPI:
         return HTMLResponse(templates.get_template("error.html").render(
             request=request, user=None, title="输入有误", message=exc.line()), status_code=422)
 
+    app.include_router(pages.router)  # matched first: the pages are most of the requests
     app.include_router(api.router)
-    app.include_router(pages.router)
     return app
 
 
