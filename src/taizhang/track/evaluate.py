@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from itertools import groupby
 from operator import itemgetter
 
-from sqlalchemy import Float, cast, func, select
+from sqlalchemy import Float, bindparam, cast, func, select
 from sqlalchemy.orm import Session
 
 from taizhang.errors import InputError
@@ -214,15 +214,13 @@ def _escalate(s: Subject, j: Judgement, checks: list[dt.date], rules: Rules) -> 
 
 
 # ---------------------------------------------------------------------------------------- loading
-def _plan_starts(session: Session, plan_id: int | None) -> dict[int, dt.date | None]:
-    q = select(Plan.id, Plan.period_start, PlanVersion.issued).outerjoin(
-        PlanVersion, PlanVersion.id == Plan.current_version_id)
-    if plan_id is not None:
-        q = q.where(Plan.id == plan_id)
-    out: dict[int, dt.date | None] = {}
-    for pid, first_year, issued in session.execute(q):
-        out[pid] = issued or (dt.date(first_year, 1, 1) if first_year else None)
-    return out
+_STARTS = select(Plan.id, Plan.period_start, PlanVersion.issued).outerjoin(
+    PlanVersion, PlanVersion.id == Plan.current_version_id)
+
+
+def _plan_starts(rows) -> dict[int, dt.date | None]:  # type: ignore[no-untyped-def]
+    """Plan id → the start of its windows, from rows of _STARTS."""
+    return {pid: issued or (dt.date(first_year, 1, 1) if first_year else None) for pid, first_year, issued in rows}
 
 
 def _short(text: str) -> str:
@@ -269,6 +267,28 @@ def _report_rows(session: Session, column: str, amount: str, as_of: dt.date, pla
         cursor.close()
 
 
+_LEADS = select(Assignment.task_id, Assignment.department_id).where(Assignment.role == "lead")
+_TASKS = select(Task.id, Task.plan_id, func.substr(Task.text, 1, LABEL_CHARS * 2), Task.deadline).where(
+    Task.removed.is_(False))
+_TARGETS = select(Target.id, Target.plan_id, Target.task_id, Target.indicator, Target.scope, Target.op,
+                  Target.value, Target.unit, Target.kind, Target.baseline_value, Target.start, Target.deadline,
+                  Target.series).where(Target.removed.is_(False))
+_SID = bindparam("sid")
+_TASK_OF_TARGET = select(Target.task_id).where(Target.id == _SID).scalar_subquery()
+# One subject's rows, built once (the task and target pages judge one subject per request): its plan's
+# start, its lead departments, the task (none for a target) and the targets (a task's own, or the one).
+_ONE = {
+    "task": (_STARTS.where(Plan.id == select(Task.plan_id).where(Task.id == _SID).scalar_subquery()),
+             _LEADS.where(Assignment.task_id == _SID).order_by(Assignment.id),
+             _TASKS.where(Task.id == _SID),
+             _TARGETS.where(Target.task_id == _SID).order_by(Target.plan_id, Target.position)),
+    "target": (_STARTS.where(Plan.id == select(Target.plan_id).where(Target.id == _SID).scalar_subquery()),
+               _LEADS.where(Assignment.task_id == _TASK_OF_TARGET).order_by(Assignment.id),
+               _TASKS.where(Task.id.is_(None)),
+               _TARGETS.where(Target.id == _SID)),
+}
+
+
 def load_subjects(
     session: Session, as_of: dt.date, *, plan_id: int | None = None, lead: int | None = None,
     subject: tuple[str, int] | None = None,
@@ -276,46 +296,39 @@ def load_subjects(
     """Every live task and target (of one plan, of one lead department), with its reports up to as_of.
 
     `subject` ("task", id) loads only that task and its targets (whose reports count as the task's),
-    ("target", id) only that target: what judging that one subject needs, the same as in the whole."""
+    ("target", id) only that target: what judging that one subject needs, the same as in the whole
+    (`plan_id` is then not needed)."""
     only_task = only_target = None  # SQL subqueries of the task ids and target ids to load
+    params = None
     if subject is not None:
         kind, sid = subject[0], int(subject[1])
         if kind == "task":
             only_task, only_target = f"{sid}", f"SELECT id FROM target WHERE task_id = {sid}"
         else:
             only_task, only_target = "SELECT NULL WHERE 1 = 0", f"{sid}"
-    starts = _plan_starts(session, plan_id)
+        sq, aq, tq, gq = _ONE["task" if kind == "task" else "target"]
+        params, plan_id = {"sid": sid}, None
+    else:
+        sq, aq, tq, gq = _STARTS, _LEADS, _TASKS, _TARGETS
+        if plan_id is not None:
+            sq = sq.where(Plan.id == plan_id)
+            aq = aq.join(Task, Task.id == Assignment.task_id).where(Task.plan_id == plan_id)
+            tq, gq = tq.where(Task.plan_id == plan_id), gq.where(Target.plan_id == plan_id)
+        aq, tq = aq.order_by(Assignment.id), tq.order_by(Task.plan_id, Task.position)
+        gq = gq.order_by(Target.plan_id, Target.position)
+    starts = _plan_starts(session.execute(sq, params))
     leads: dict[int, list[int]] = defaultdict(list)
-    aq = select(Assignment.task_id, Assignment.department_id).where(Assignment.role == "lead")
-    if plan_id is not None:
-        aq = aq.join(Task, Task.id == Assignment.task_id).where(Task.plan_id == plan_id)
-    if subject is not None:
-        owner = subject[1] if subject[0] == "task" else select(Target.task_id).where(
-            Target.id == subject[1]).scalar_subquery()
-        aq = aq.where(Assignment.task_id == owner)
-    for task_id, dept_id in session.execute(aq.order_by(Assignment.id)):
+    for task_id, dept_id in session.execute(aq, params):
         leads[task_id].append(dept_id)
 
-    tq = select(Task.id, Task.plan_id, func.substr(Task.text, 1, LABEL_CHARS * 2), Task.deadline).where(
-        Task.removed.is_(False))
-    gq = select(Target.id, Target.plan_id, Target.task_id, Target.indicator, Target.scope, Target.op,
-                Target.value, Target.unit, Target.kind, Target.baseline_value, Target.start, Target.deadline,
-                Target.series).where(Target.removed.is_(False))
-    if plan_id is not None:
-        tq, gq = tq.where(Task.plan_id == plan_id), gq.where(Target.plan_id == plan_id)
-    if subject is not None:
-        if subject[0] == "task":
-            tq, gq = tq.where(Task.id == subject[1]), gq.where(Target.task_id == subject[1])
-        else:
-            tq, gq = tq.where(Task.id.is_(None)), gq.where(Target.id == subject[1])
     tasks: dict[int, Subject] = {}
-    for tid, pid, text, deadline in session.execute(tq.order_by(Task.plan_id, Task.position)):
+    for tid, pid, text, deadline in session.execute(tq, params):
         tasks[tid] = Subject("task", tid, pid, _short(text), leads.get(tid, []), starts.get(pid), deadline)
     targets: dict[int, Subject] = {}
     series_of: dict[str, list[Subject]] = defaultdict(list)
     parent: dict[int, Subject] = {}
     for (gid, pid, task_id, indicator, scope, op, value, unit, kind, baseline, start, deadline,
-         series) in session.execute(gq.order_by(Target.plan_id, Target.position)):
+         series) in session.execute(gq, params):
         goal = float(value)
         s = Subject("target", gid, pid, _target_label(indicator, scope, op, goal, unit),
                     leads.get(task_id, []) if task_id else [], start or starts.get(pid), deadline,
