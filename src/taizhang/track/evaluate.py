@@ -305,7 +305,7 @@ def load_subjects(
         if kind == "task":
             only_task, only_target = f"{sid}", f"SELECT id FROM target WHERE task_id = {sid}"
         else:
-            only_task, only_target = "SELECT NULL WHERE 1 = 0", f"{sid}"
+            only_task, only_target = "SELECT id FROM task WHERE 1 = 0", f"{sid}"
         sq, aq, tq, gq = _ONE["task" if kind == "task" else "target"]
         params, plan_id = {"sid": sid}, None
     else:
