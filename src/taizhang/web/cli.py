@@ -33,6 +33,7 @@ def serve(
     Each worker process opens the ledger itself (SQLite file or PostgreSQL): `serve` migrates the
     database first, then hands its URL to the workers in TAIZHANG_DATABASE_URL, and a private directory
     for the page parts they share (web/shared.py) in TAIZHANG_SHARED_PAGES."""
+    import contextlib
     import tempfile
 
     import uvicorn
@@ -50,8 +51,9 @@ def serve(
     os.environ["TAIZHANG_DATABASE_URL"] = url
     print(f"taizhang: serving {url.split('@')[-1]} at http://{host}:{port}/ with {n} worker "
           f"process{'es' if n > 1 else ''}  (public page: /public)", flush=True)
-    with tempfile.TemporaryDirectory(prefix="taizhang-serve-") as shared:  # private (0700), removed at exit
-        if n > 1:
+    # Several workers share rendered page parts in a private (0700) directory, removed when they stop.
+    with tempfile.TemporaryDirectory(prefix="taizhang-serve-") if n > 1 else contextlib.nullcontext() as shared:
+        if shared is not None:
             os.environ[SHARED_ENV] = shared
         uvicorn.run("taizhang.web.app:app_from_env", factory=True, host=host, port=port, workers=n,
                     log_level="warning")
