@@ -55,6 +55,8 @@ def serve(
     with tempfile.TemporaryDirectory(prefix="taizhang-serve-") if n > 1 else contextlib.nullcontext() as shared:
         if shared is not None:
             os.environ[SHARED_ENV] = shared
+        else:
+            os.environ.pop(SHARED_ENV, None)
         uvicorn.run("taizhang.web.app:app_from_env", factory=True, host=host, port=port, workers=n,
                     log_level="warning")
 
