@@ -13,6 +13,17 @@ from pathlib import Path
 from typing import Any
 
 
+def _read_umask() -> int:
+    """The process umask. Reading it means setting it, so this runs once, at import (before any
+    thread of ours can create a file under a momentary umask of 0)."""
+    mask = os.umask(0o22)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _read_umask()
+
+
 def write_atomic(path: str | Path, save: Callable[[str], Any]) -> Path:
     """Call `save(tmp_path)` and move the result to `path`; on any failure nothing is left behind.
 
@@ -24,12 +35,7 @@ def write_atomic(path: str | Path, save: Callable[[str], Any]) -> Path:
     os.close(fd)
     try:
         save(tmp)
-        if path.exists():
-            mode = path.stat().st_mode & 0o777
-        else:
-            umask = os.umask(0)
-            os.umask(umask)
-            mode = 0o666 & ~umask
+        mode = path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_UMASK
         os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
