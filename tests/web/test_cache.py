@@ -19,13 +19,20 @@ EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "plan.txt"
 AS_OF = "2026-06-30"
 
 
-def test_warnings_reuse_the_evaluation_until_a_report_changes_the_ledger(ledger) -> None:  # type: ignore[no-untyped-def]
+def _example_ledger(ledger, *, token: bool = True, dated: bool = True):  # type: ignore[no-untyped-def]
+    """The example plan imported, an admin (with an API token) and the first task (with a deadline)."""
     doc, cites = load_plan(EXAMPLE)
     with ledger.session("test") as s:
         import_plan(s, doc, source="plan.txt", cites=cites)
         add_user(s, "admin", "correct-horse-1", "admin")
-        token = new_api_token(s, "admin")
-        task = s.scalar(select(Task).where(Task.deadline.is_not(None)).order_by(Task.id))
+        key = new_api_token(s, "admin") if token else None
+        query = select(Task).where(Task.deadline.is_not(None)) if dated else select(Task)
+        task = s.scalar(query.order_by(Task.id))
+    return key, task
+
+
+def test_warnings_reuse_the_evaluation_until_a_report_changes_the_ledger(ledger) -> None:  # type: ignore[no-untyped-def]
+    token, task = _example_ledger(ledger)
     c = TestClient(create_app(ledger), headers={"Authorization": f"Bearer {token}"})
     queries.CACHE.clear()
 
@@ -53,12 +60,7 @@ def test_warnings_reuse_the_evaluation_until_a_report_changes_the_ledger(ledger)
 def test_task_page_on_a_new_ledger_state_judges_only_its_task(ledger) -> None:  # type: ignore[no-untyped-def]
     """After a write, a task page judges its task alone (the same as the whole ledger's evaluation
     does), leaving the whole-ledger evaluation to the pages that need it."""
-    doc, cites = load_plan(EXAMPLE)
-    with ledger.session("test") as s:
-        import_plan(s, doc, source="plan.txt", cites=cites)
-        add_user(s, "admin", "correct-horse-1", "admin")
-        token = new_api_token(s, "admin")
-        task = s.scalar(select(Task).where(Task.deadline.is_not(None)).order_by(Task.id))
+    token, task = _example_ledger(ledger)
     c = TestClient(create_app(ledger), headers={"Authorization": f"Bearer {token}"})
     r = c.post("/api/v1/reports", json={"task_id": task.id, "as_of": AS_OF, "percent": 100, "uid": "plan-1"})
     assert r.status_code == 201
@@ -78,10 +80,7 @@ def test_task_page_on_a_new_ledger_state_judges_only_its_task(ledger) -> None:  
 
 def test_signing_in_keeps_the_cached_evaluation(ledger) -> None:  # type: ignore[no-untyped-def]
     """Sign-ins and failed sign-ins are audited but change nothing a cached read model shows."""
-    doc, cites = load_plan(EXAMPLE)
-    with ledger.session("test") as s:
-        import_plan(s, doc, source="plan.txt", cites=cites)
-        add_user(s, "admin", "correct-horse-1", "admin")
+    _example_ledger(ledger, token=False)
     c = TestClient(create_app(ledger))
 
     def state():  # type: ignore[no-untyped-def]
@@ -104,12 +103,7 @@ def test_worker_processes_share_the_dashboard_body(ledger, tmp_path: Path, monke
     the ledger; after a write each state gets its own body."""
     from taizhang.web.shared import SharedPages
 
-    doc, cites = load_plan(EXAMPLE)
-    with ledger.session("test") as s:
-        import_plan(s, doc, source="plan.txt", cites=cites)
-        add_user(s, "admin", "correct-horse-1", "admin")
-        token = new_api_token(s, "admin")
-        task = s.scalar(select(Task).order_by(Task.id))
+    token, task = _example_ledger(ledger, dated=False)
     shared = SharedPages(tmp_path)
     headers = {"Authorization": f"Bearer {token}"}
     queries.CACHE.clear()
