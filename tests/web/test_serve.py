@@ -7,6 +7,7 @@ must show in every other, and parallel writes through several processes must all
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import socket
 import subprocess
@@ -115,7 +116,9 @@ def _post_reports(bases: list[str], token: str, task_id: int, n: int) -> dict[in
             codes[r.status_code] = codes.get(r.status_code, 0) + 1
         return codes
 
-    return asyncio.run(run())
+    # A thread of its own: in the whole suite another test's event loop (Playwright's) may be running here.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, run()).result()
 
 
 def _stored(ledger) -> int:  # type: ignore[no-untyped-def]
