@@ -17,6 +17,7 @@ from typing import Any
 
 from taizhang.errors import InputError
 from taizhang.text.decode import BinaryData, detect
+from taizhang.text.docx_numbering import ListNumbers
 
 MB = 1024 * 1024
 # Plain text and HTML: a plan is some 30–300 KB; a 20 MB text is not a plan.
@@ -212,7 +213,7 @@ def read_docx_bytes(data: bytes, path: str | Path | None = None) -> str:
 
         document = docx.Document(io.BytesIO(data))
         body = document.element.body
-        lines = list(_block_lines(body))
+        lines = list(_block_lines(body, ListNumbers.of(document)))
     except InputError:
         raise
     except Exception as e:  # python-docx, zipfile and lxml each raise their own kinds
@@ -226,27 +227,28 @@ def _reason(e: BaseException) -> str:
     return f"{name}: {msg}" if msg else name
 
 
-def _block_lines(el: Any) -> Iterator[str]:
+def _block_lines(el: Any, numbers: ListNumbers) -> Iterator[str]:
+    """Lines of a block container; a paragraph's automatic list number is its prefix."""
     for child in el.iterchildren():
         tag = child.tag
         if tag == _P:
-            yield _para_text(child)
+            yield numbers.prefix(child) + _para_text(child)
         elif tag == _TBL:
-            yield from _table_lines(child)
+            yield from _table_lines(child, numbers)
         elif tag == _SDT:
             content = child.find(_SDT_CONTENT)
             if content is not None:
-                yield from _block_lines(content)
+                yield from _block_lines(content, numbers)
         elif tag in _CONTAINERS:
-            yield from _block_lines(child)
+            yield from _block_lines(child, numbers)
 
 
-def _table_lines(tbl: Any) -> Iterator[str]:
+def _table_lines(tbl: Any, numbers: ListNumbers) -> Iterator[str]:
     for tr in tbl.iterchildren(_TR):
         cells: list[str] = []
         for tc in tr.iterchildren(_TC):
             # nested tables flatten into the cell; a cell's paragraphs are joined with a space
-            parts = [s.strip() for s in _block_lines(tc)]
+            parts = [s.strip() for s in _block_lines(tc, numbers)]
             cells.append(" ".join(s.replace("\t", " ") for s in parts if s))
         if any(cells):
             yield "\t".join(cells)
