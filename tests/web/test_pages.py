@@ -99,18 +99,15 @@ def test_exports_download(ledger) -> None:
     assert c.get("/export/bulletin.pdf?month=June").status_code == 422
 
 
-def test_progress_chart_runs_forward_and_forecasts_from_the_newest_report(ledger) -> None:  # type: ignore[no-untyped-def]
-    """Reports are listed newest first, but the chart's points run oldest first, so its line runs
-    forward in time and the forecast segment starts at the newest reported value."""
-    from taizhang.ledger.models import Task
-    from taizhang.track.reports import add_report
 
-    c, _ = _admin_with_example(ledger)
-    with ledger.session("test") as s:
-        task = s.scalar(select(Task).where(Task.deadline.is_not(None)).order_by(Task.id))
-        for i, (day, pct) in enumerate((("2024-03-31", 5), ("2024-09-30", 30), ("2024-06-30", 15))):
-            add_report(s, task_id=task.id, as_of=dt.date.fromisoformat(day), percent=pct, reporter="test", uid=f"chart-{i}")
-        task_id = task.id
-    page = c.get(f"/tasks/{task_id}", params={"as_of": "2024-10-31"}).text
-    chart = json.loads(re.search(r"tzProgress\('progress-chart', (.*?)\);</script>", page, re.S).group(1))
-    assert chart["points"] == [["2024-03-31", 5.0], ["2024-06-30", 15.0], ["2024-09-30", 30.0]]
+def test_progress_chart_points_run_forward_in_time() -> None:
+    """A target's chart merges its reports and its indicator series; the points run oldest first, so
+    the line runs forward in time and the forecast segment starts at the newest value."""
+    from types import SimpleNamespace
+
+    from taizhang.web.pages import _chart
+
+    reports = [SimpleNamespace(as_of=dt.date(2024, m, 28), value=v, percent=None) for m, v in ((2, 40), (8, 35))]
+    series = [(dt.date(2024, 5, 31), 38), (dt.date(2024, 11, 30), 33)]
+    chart = _chart(None, reports, "target", dt.date(2025, 12, 31), goal=30.0, series=series)
+    assert [p[0] for p in chart["points"]] == ["2024-02-28", "2024-05-31", "2024-08-28", "2024-11-30"]

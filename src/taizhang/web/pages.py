@@ -230,7 +230,7 @@ def _chart(ev, reports, kind: str, deadline, goal: float | None = None, series=(
             pts.append([r.as_of.isoformat(), float(y)])
     for d, val in series:
         pts.append([d.isoformat(), float(val)])
-    pts.sort(key=lambda pt: pt[0])  # oldest first: the line runs forward and the forecast starts at the newest
+    pts.sort(key=lambda pt: pt[0])  # reports and the bound series, oldest first
     out: dict[str, Any] = {"points": pts, "goal": 100.0 if kind == "task" else goal,
                            "deadline": deadline.isoformat() if deadline else None}
     if ev is not None and ev.forecast is not None and deadline is not None:
