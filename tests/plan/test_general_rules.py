@@ -313,3 +313,39 @@ def test_what_follows_yixia_junxu_names_only_implementers_of_later_tasks() -> No
                     "区政府无相关职能的,由市直部门负责相关工作,不再列出]")
     assert c and c.lead == ["市水务局"] and c.support == ["市工信局"]
     assert c.implementers == ["各区政府"] and c.inherit
+
+
+# ---- held-out round: county and provincial openings (Anhui, Henan, Heilongjiang, Guangxi, Hebei) -----------
+
+
+def _full(plan) -> list[tuple]:
+    return [(t.indicator, t.value, t.unit, t.kind, t.baseline_year, t.deadline) for t in plan.targets]
+
+
+def test_a_class_noun_before_a_pollutant_list_is_not_an_item() -> None:
+    p = parse_plan("一、目标\n2019年,主要污染物化学需氧量、总磷排放量分别较2016年削减6%、4%。\n")
+    assert [t.indicator for t in p.targets] == ["化学需氧量排放量", "总磷排放量"]
+
+
+def test_one_value_for_a_pollutant_list_holds_for_each() -> None:
+    p = parse_plan("一、目标\n到2021年,二氧化硫、氮氧化物排放量比2017年减少3%。\n")
+    assert _full(p) == [("二氧化硫排放量", 3, "%", "reduction", 2017, "2021-12-31"),
+                        ("氮氧化物排放量", 3, "%", "reduction", 2017, "2021-12-31")]
+    q = parse_plan("一、目标\n到2021年,城镇和农村供水保证率达到95%。\n")
+    assert len(q.targets) == 1  # places sharing one rate are not a pollutant list
+
+
+def test_a_year_dating_a_state_that_picks_out_places_is_not_a_deadline() -> None:
+    text = ("一、工作任务\n二、主要目标\n2021年各村改善目标如下:\n"
+            "(一)2020年PM10浓度超过90微克/立方米的甲村、乙村,PM10浓度降至80微克/立方米以下。\n"
+            "(二)2020年PM10浓度在70至90微克/立方米之间的丙村,PM10浓度降至70微克/立方米以下。\n")
+    assert [(t.value, t.deadline) for t in parse_plan(text).targets] == [(80, "2021-12-31"), (70, "2021-12-31")]
+
+
+def test_a_labelled_goal_paragraph_before_the_first_heading_is_read() -> None:
+    text = ("某县净土工作方案\n为改善土壤质量,制定本方案。\n"
+            "主要指标:到2022年,受污染耕地安全利用率达到93%以上。\n"
+            "一、开展详查\n(一)详查农用地。2021年底前查明污染面积。(县环保局牵头,县农业局配合)\n")
+    p = parse_plan(text)
+    assert [(t.value, t.deadline) for t in p.targets] == [(93, "2022-12-31")]
+    assert _task(p, "2021年底前").lead == ["县环保局"]

@@ -19,6 +19,8 @@ DATE_RE = re.compile(
 FIVE_YEAR_RE = re.compile(r"[“\"]?(?P<n>十[一二三四五六七八九]|[一二三四五六七八九])五[”\"]?(?:期间|时期|末|末期)")
 # what follows a year that names an edition or a level to compare with, not a date to meet
 _REFERENCE = re.compile(r"\s*(?:本|版|修订|修正|现状|水平|水准|基础|同期|数据|均值|平均值|监测值|基准)")
+# a year that opens a qualifier: a measured state (超过/低于/在…之间) ending in 的 before the noun it picks out
+_QUALIFIER = re.compile(r"[^,，。;；:：的]{0,24}?(?:超过|低于|高于|大于|小于|不足|在)\s*\d[^,，。;；:：的]{0,16}的")
 _FIVE_YEAR_END = {"十一": 2010, "十二": 2015, "十三": 2020, "十四": 2025, "十五": 2030}
 
 
@@ -59,6 +61,8 @@ def find_dates(text: str) -> list[DatePhrase]:
             continue  # document number 〔2022〕
         if _REFERENCE.match(text, e):
             continue  # an edition (2019年本) or a reference level (2021年现状值, 2012年水平), not a deadline
+        if not m.group("pre") and not m.group("post") and _QUALIFIER.match(text, e):
+            continue  # 2019年浓度超过70微克/立方米的乡镇: the year dates a state that picks out a scope
         if re.match(r"\s*(?:度|以来|以后|后|开始|起)", text[e:e + 3]) or before.endswith("自") or text[max(0, s - 1):s] == "从":
             out.append(DatePhrase(s, e, None, y))  # start date
             continue

@@ -38,7 +38,8 @@ def parse_plan(text: str) -> Plan:
     inherited: list[str] = []
     per_section: dict[str | None, int] = {}
     goal_dates: dict[str, str] = {}  # 主要目标 section → its opening date
-    pieces = [(b, piece) for b in blocks if not (started and b.section is None)  # front matter: notice, history
+    # front matter (notice, history) is skipped, except a paragraph labelled as the plan's goals (主要指标:…)
+    pieces = [(b, piece) for b in blocks if not (started and b.section is None and not _GOAL_LABEL.match(b.text))
               for piece in ([b.text] if "\t" in b.text else split_after_clauses(_APPENDIX.sub("", b.text)))]
     first_leads = bool(FIRST_LEADS_RE.search(text))
     header: table.Header | None = None
@@ -106,6 +107,9 @@ def parse_plan(text: str) -> Plan:
     years = [int(t.deadline[:4]) for t in plan.targets if t.deadline]
     plan.period = meta.find_period(plan.title, text, years, plan.issued)
     return plan
+
+
+_GOAL_LABEL = re.compile(r"\s*(?:主要|工作|总体|具体)?(?:目标|指标)(?:任务|指标)?\s*[:：]")
 
 
 def _new_task(section: str | None, text: str, per_section: dict[str | None, int]) -> Task:

@@ -361,6 +361,10 @@ def _read_value(text: str, m: re.Match[str], seps: list[int], dates: list[DatePh
     if hi is not None:
         op_hint = _op_of(before, after, before, v)
         v = to_number(lo) if op_hint.startswith(">") else to_number(hi)
+    pollutants = pollutant_items(before) if unit in ("%", "吨", "万吨") else []
+    if pollutants:  # 化学需氧量、氨氮排放量比2015年减少1%: the value holds for each pollutant
+        return [_make(p, before, clause_before, after, v, unit, baseline, deadline, value_text, s, prev_indicator,
+                      yearly, p) for p in pollutants]
     if unit in AMOUNT_UNITS and is_end and not _clean_indicator(before):
         ind = _following_object(text[e:])
     elif unit in AMOUNT_UNITS and not is_end:
@@ -475,6 +479,8 @@ def _indicator_items(before: str) -> list[str]:
     core = re.sub(r"分别$", "", core)
     m = re.match(r"^(.*?)(比\s*(?:19|20)\d{2}\s*年.*)?$", core)
     core = (m.group(1) if m else core).strip()
+    # a class noun before the list names what the items are, not an item (主要污染物二氧化硫、氮氧化物排放量)
+    core = _LIST_CLASS.sub("", core) if "、" in core else core
     parts = [p for p in re.split(r"[、和及]", core) if p]
     if len(parts) < 2:
         return []
@@ -489,6 +495,29 @@ def _indicator_items(before: str) -> list[str]:
         parts[-1] = lm.group(1)
         return [p + shared for p in parts]
     return parts
+
+
+_LIST_CLASS = re.compile(r"^(?:主要)?(?:大气|水|水体)?污染物(?=[^、]{2,8}、)")
+
+
+def pollutant_items(before: str) -> list[str]:
+    """The items of a list of pollutants sharing one measure (化学需氧量、氨氮排放量 → 化学需氧量排放量,
+    氨氮排放量), or [] when the words before a value are not such a list."""
+    core = re.sub(r"(?:均|都|分别)$", "", _clean_indicator(before))
+    core = re.sub(r"(?:比|较)\s*(?:19|20)\d{2}\s*年.*$", "", core).strip()
+    core = _LIST_CLASS.sub("", core)
+    parts = [p for p in core.split("、") if p]
+    if len(parts) < 2 or not all(_POLLUTANT.fullmatch(_POLLUTANT_NOTE.sub("", p)) for p in parts[:-1]):
+        return []
+    lm = re.match(r"^(.+?)(排放总量|排放量|重点工程减排量|减排量)$", parts[-1])
+    if not lm or not _POLLUTANT.fullmatch(_POLLUTANT_NOTE.sub("", lm.group(1))):
+        return []
+    parts[-1] = lm.group(1)
+    return [p + lm.group(2) for p in parts]
+
+
+_POLLUTANT = re.compile(r"化学需氧量|氨氮|总磷|总氮|二氧化硫|氮氧化物|挥发性有机物|烟粉尘|颗粒物|一次颗粒物|"
+                        r"VOCs|COD|SO2|NOx|重点重金属|铅|汞|镉|铬|砷")
 
 
 # the item of a pollutant list with its own bracketed formula, and a measure the items share
