@@ -127,10 +127,11 @@ class ListNumbers:
         for rel in part.rels.values():
             if rel.is_external:
                 continue
+            # a part python-docx could not parse as XML (a wrong content type) has no element
             if rel.reltype == RT.NUMBERING:
-                numbering = rel.target_part.element
+                numbering = getattr(rel.target_part, "element", None)
             elif rel.reltype == RT.STYLES:
-                styles = rel.target_part.element
+                styles = getattr(rel.target_part, "element", None)
         return cls(numbering, styles)
 
     # ---------------------------------------------------------------------------- definitions

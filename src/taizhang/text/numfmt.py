@@ -19,14 +19,20 @@ _ROMAN = ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "X
 
 NO_NUMBER = frozenset({"bullet", "none"})
 _CN_COUNTING = frozenset(
-    {"chineseCounting", "chineseCountingThousand", "japaneseCounting", "taiwaneseCounting",
-     "taiwaneseCountingThousand"}
+    {
+        "chineseCounting",
+        "chineseCountingThousand",
+        "japaneseCounting",
+        "taiwaneseCounting",
+        "taiwaneseCountingThousand",
+    }
 )
 
 
 def _chinese(n: int, digits: str, units: str, *, bare_ten: bool) -> str:
     """A Chinese numeral below 10^8 read by 个十百千 within 万: 11 → 十一 (bare_ten) or 一十一.
 
+    A gap inside the number is 零 (一百零一); zero itself is `digits[0]`.
     `units` holds the characters for 十, 百, 千, 万.
     """
     if n == 0:
@@ -38,7 +44,7 @@ def _chinese(n: int, digits: str, units: str, *, bare_ten: bool) -> str:
     if high:
         out = _chinese_below_10k(high, digits, units, bare_ten=bare_ten) + units[3]
         if low and low < 1000:
-            out += digits[0]
+            out += "零"
         if low:
             out += _chinese_below_10k(low, digits, units, bare_ten=False)
         return out
@@ -52,7 +58,7 @@ def _chinese_below_10k(n: int, digits: str, units: str, *, bare_ten: bool) -> st
         d, n = divmod(n, power)
         if d:
             if zero:
-                parts.append(digits[0])
+                parts.append("零")
                 zero = False
             parts.append(digits[d] + unit)
         elif parts:
