@@ -349,3 +349,9 @@ def test_a_labelled_goal_paragraph_before_the_first_heading_is_read() -> None:
     p = parse_plan(text)
     assert [(t.value, t.deadline) for t in p.targets] == [(93, "2022-12-31")]
     assert _task(p, "2021年底前").lead == ["县环保局"]
+
+
+def test_an_area_that_reaches_a_standard_is_a_target_not_a_threshold() -> None:
+    text = "一、目标\n到2026年底,30平方公里以上城区面积达到海绵城市要求;500亩以上的园区全部建成污水管网。\n"
+    got = [(t.value, t.unit, t.op, t.kind, t.deadline) for t in parse_plan(text).targets]
+    assert got == [(30, "平方公里", ">=", "level", "2026-12-31")]

@@ -340,7 +340,7 @@ def _read_value(text: str, m: re.Match[str], seps: list[int], dates: list[DatePh
         if re.match(r"\s*(?:以上|以下)?\s*的(?:[\u4e00-\u9fff]{0,6})(?:比例|时间|概率)", rest):
             return None
     elif not is_end and (re.match(r"\s*及?(?:以上|以下)", rest) or re.match(r"\s*的", rest)
-                         or not VERB_RE.search(before[-6:])):
+                         or not VERB_RE.search(before[-6:])) and not _MEASURED_SUBJECT.match(rest):
         return None
     if unit in AMOUNT_UNITS and re.match(r"\s*及?(?:以下|以内)", rest) and not re.search(r"控制在|不超过|不高于", before[-8:]):
         return None
@@ -444,6 +444,10 @@ def _make(ind: str, before: str, kind_words: str, after: str, v: float | int, un
         op = ">="
     return FoundTarget(ind or "", _scope(before), op, v, unit, kind, baseline if kind != "level" else None,
                        deadline, clause, start)
+
+
+# 50平方公里以上建设用地面积达到…要求: the quantity measures the subject of a result, it does not pick out a scope
+_MEASURED_SUBJECT = re.compile(r"\s*(?:以上|及以上)?[^,，。;；的\d]{0,12}?(?:面积|长度|里程|总长)(?:达到|实现|完成|建成)")
 
 
 def _value_list(text: str, m: re.Match[str], respectively: bool = False) -> tuple[list[tuple[float | int, str | None]], int]:
