@@ -355,3 +355,13 @@ def test_an_area_that_reaches_a_standard_is_a_target_not_a_threshold() -> None:
     text = "一、目标\n到2026年底,30平方公里以上城区面积达到海绵城市要求;500亩以上的园区全部建成污水管网。\n"
     got = [(t.value, t.unit, t.op, t.kind, t.deadline) for t in parse_plan(text).targets]
     assert got == [(30, "平方公里", ">=", "level", "2026-12-31")]
+
+
+def test_a_line_of_bare_names_under_labelled_lines_names_the_implementers() -> None:
+    text = ("一、任务\n1.整治河道。2019年底前完成清淤。\n牵头单位:县水利局\n配合单位:县环保局、农业局\n"
+            "各乡镇(街道)、城东管委会\n2.治理污水。建设管网。\n")
+    p = parse_plan(text)
+    t = _task(p, "2019年底前")
+    assert (t.lead, t.support) == (["县水利局"], ["县环保局", "农业局"])
+    assert t.implementers == ["各乡镇(街道)", "城东管委会"]
+    assert [x.text[:4] for x in p.tasks] == ["2019", "建设管网"]

@@ -8,7 +8,13 @@ from taizhang.plan import meta, table
 from taizhang.plan.dates import DatePhrase, find_dates
 from taizhang.plan.model import Plan, Target, Task
 from taizhang.plan.numbers import normalise_numerals
-from taizhang.plan.responsibility import FIRST_LEADS_RE, find_clause, is_clause_line, split_after_clauses
+from taizhang.plan.responsibility import (
+    FIRST_LEADS_RE,
+    find_clause,
+    is_clause_line,
+    names_only,
+    split_after_clauses,
+)
 from taizhang.plan.structure import segment
 from taizhang.plan.targets import better_op, extract_targets
 from taizhang.plan.units import canonical_unit
@@ -42,6 +48,7 @@ def parse_plan(text: str) -> Plan:
     pieces = [(b, piece) for b in blocks if not (started and b.section is None and not _GOAL_LABEL.match(b.text))
               for piece in ([b.text] if "\t" in b.text else split_after_clauses(_APPENDIX.sub("", b.text)))]
     first_leads = bool(FIRST_LEADS_RE.search(text))
+    after_labels = False  # the piece before was a labelled clause line of the task above
     header: table.Header | None = None
     row: table.Row | None = None
     ind_header: table.IndicatorHeader | None = None
@@ -67,6 +74,11 @@ def parse_plan(text: str) -> Plan:
             _add_targets(plan, task, dates, due or (f"{single_year}-12-31" if single_year else None), ocr)
             continue
         prev = plan.tasks[-1] if plan.tasks else None
+        after_labels, labels_above = False, after_labels
+        if prev and prev.section == b.section and labels_above and (names := names_only(raw)):
+            # a line of bare names under the labelled lines (牵头单位:…/配合单位:…) names the implementers
+            prev.implementers = _merged(prev.implementers, names)
+            continue
         if prev and prev.section == b.section and is_clause_line(raw):
             # 牵头单位:…;责任单位:… on its own line names the bodies of the task above it
             extra = find_clause(raw, first_leads)
@@ -76,6 +88,7 @@ def parse_plan(text: str) -> Plan:
                 prev.implementers = _merged(prev.implementers, extra.implementers)
                 if extra.inherit and extra.implementers:
                     inherited = extra.implementers
+                after_labels = True
                 continue
         clause = find_clause(raw, first_leads)
         body = re.sub(r"[\s,;。.、]+$", "", raw[:clause.start]) if clause else raw

@@ -261,6 +261,17 @@ def _bare_names(content: str) -> Clause | None:
     return None
 
 
+def names_only(text: str) -> list[str]:
+    """各乡镇(街道)、黎阳建管办: a line that is nothing but bodies' names, or [] when it says more."""
+    t = text.strip().rstrip("。;；")
+    if not t or len(t) > 80 or re.search(r"[。:：;；]", t):
+        return []
+    names = split_names(t)
+    if names and all(is_name(n) for n in names) and any(_ORG.search(_NOTE.sub("", n)) for n in names):
+        return names
+    return []
+
+
 def _dedupe(xs: list[str]) -> list[str]:
     seen: list[str] = []
     for x in xs:
