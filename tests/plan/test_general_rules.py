@@ -365,3 +365,12 @@ def test_a_line_of_bare_names_under_labelled_lines_names_the_implementers() -> N
     assert (t.lead, t.support) == (["县水利局"], ["县环保局", "农业局"])
     assert t.implementers == ["各乡镇(街道)", "城东管委会"]
     assert [x.text[:4] for x in p.tasks] == ["2019", "建设管网"]
+
+
+def test_a_heading_may_open_with_a_year_and_places_picked_by_a_state_are_not_the_indicator() -> None:
+    text = ("一、主要目标\n2023年各镇目标如下:\n"
+            "(一)2022年臭氧浓度高于160微克/立方米的甲镇、乙镇的臭氧浓度均降至目标值150微克/立方米以下。\n"
+            "(二)2022年臭氧浓度低于140微克/立方米的丙镇保持稳定。\n")
+    p = parse_plan(text)
+    assert [s.number for s in p.sections] == ["一、", "(一)", "(二)"]
+    assert [(t.indicator, t.value, t.op, t.deadline) for t in p.targets] == [("臭氧浓度", 150, "<=", "2023-12-31")]

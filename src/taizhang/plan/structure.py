@@ -26,6 +26,8 @@ HEADING_RE = re.compile(
     rf"|(?P<circ>[{_CIRCLED}])\s*"
     rf")"
 )
+# a heading's text may open with a year ((一)2019年浓度超过…的乡镇, 二、2020年目标); other figures are not headings
+_YEAR_START = re.compile(r"(?:19|20)\d{2}\s*年")
 _FORMS = ("chapter", "article", "cn", "pcn", "num", "pnum", "circ")
 
 
@@ -76,7 +78,7 @@ def segment(text: str, keep_title_in_text: bool = False) -> tuple[list[Section],
         m = HEADING_RE.match(line)
         form = next((f for f in _FORMS if m and m.group(f)), None) if m else None
         rest = line[m.end():] if m else ""
-        if form and rest and not re.match(r"[\d%‰.]", rest) and not (form in ("cn", "num") and rest.startswith(("是", "级", "类", "种"))):
+        if form and rest and (not re.match(r"[\d%‰.]", rest) or _YEAR_START.match(rest)) and not (form in ("cn", "num") and rest.startswith(("是", "级", "类", "种"))):
             forms = [f for f, _ in stack]
             if form in forms:
                 del stack[forms.index(form):]

@@ -535,11 +535,18 @@ def _clean_indicator(before: str) -> str:
     s = re.sub(r"(?:到|至|在)?\s*(?:19|20)\d{2}\s*年(?:\d{1,2}月(?:\d{1,2}日)?)?(?:年底|底前|底|末|前)?", "", s)
     s = re.sub(r"[“”\"]?十[一二三四五]五[”\"]?(?:期间|时期|末)", "", s)
     s = _LEAD_FILLER.sub("", s.strip())
+    q = _PICKED_BY_STATE.match(s)
+    if q and q.group(2):
+        s = q.group(2)  # 浓度超过70微克/立方米的甲镇、乙乡的PM2.5平均浓度 → PM2.5平均浓度
     prev = None
     while prev != s:
         prev = s
-        s = _TAIL_OPS.sub("", s).strip(" ,，、")
+        s = _TAIL_OPS.sub("", re.sub(r"(?:的)?目标值?$", "", s)).strip(" ,，、")
     return s.strip()
+
+
+# a qualifier that picks out places by a measured state, ending in the places' 的 before the indicator
+_PICKED_BY_STATE = re.compile(r"^(.*(?:超过|低于|高于|大于|小于|不足|在)\s*\d.*的)([^的]+)$")
 
 
 def _count_indicator(before: str, after: str) -> str:
