@@ -106,8 +106,11 @@ def parse_plan(text: str) -> Plan:
 
         goal_sec = _goal_section(b.section, titles, parents)
         default = None
-        if goal_sec and goal_sec in goal_dates:
-            default = goal_dates[goal_sec]
+        dated = goal_sec
+        while dated and dated not in goal_dates:  # an undated goal section under a dated one takes its date
+            dated = _goal_section(parents.get(dated), titles, parents)
+        if dated:
+            default = goal_dates[dated]
         elif single_year:
             default = f"{single_year}-12-31"
         if clause and clause.due:
