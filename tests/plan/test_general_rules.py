@@ -374,3 +374,13 @@ def test_a_heading_may_open_with_a_year_and_places_picked_by_a_state_are_not_the
     p = parse_plan(text)
     assert [s.number for s in p.sections] == ["一、", "(一)", "(二)"]
     assert [(t.indicator, t.value, t.op, t.deadline) for t in p.targets] == [("臭氧浓度", 150, "<=", "2023-12-31")]
+
+
+def test_a_period_dates_each_value_of_a_respectively_list_by_its_year() -> None:
+    text = ("一、目标\n2021年—2023年,全县优良天数比率分别不低于80%、82%、85%;PM10浓度分别不高于70微克/立方米、"
+            "不高于65微克/立方米、60微克/立方米。\n")
+    got = [(t.indicator, t.value, t.deadline[:4]) for t in parse_plan(text).targets]
+    assert got == [("优良天数比率", 80, "2021"), ("优良天数比率", 82, "2022"), ("优良天数比率", 85, "2023"),
+                   ("PM10浓度", 70, "2021"), ("PM10浓度", 65, "2022"), ("PM10浓度", 60, "2023")]
+    q = parse_plan("一、目标\n2021—2023年,二氧化硫、氮氧化物排放量分别下降6%、5%。\n")
+    assert len({t.deadline for t in q.targets}) == 1  # 分别 over pollutants, not over the years

@@ -351,10 +351,12 @@ def _read_value(text: str, m: re.Match[str], seps: list[int], dates: list[DatePh
         items = _indicator_items(before)
         kind_words = before
         out: list[FoundTarget] = []
+        years = _period_years(text[text.rfind("。", 0, s) + 1:s]) if len(items) != len(vals) else []
         for i, (v, u) in enumerate(vals):
             u = canonical_unit(u) if u else unit
             ind = items[i] if len(items) == len(vals) else _clean_indicator(ind_text)
-            out.append(_make(ind, before, kind_words, after, v, u, baseline, deadline, value_text, s, prev_indicator))
+            due = f"{years[i]}-12-31" if len(years) == len(vals) else deadline  # 2018年—2020年…分别: one per year
+            out.append(_make(ind, before, kind_words, after, v, u, baseline, due, value_text, s, prev_indicator))
         out[-1].end = list_end
         return out
     v = to_number(lo)
@@ -450,6 +452,20 @@ def _make(ind: str, before: str, kind_words: str, after: str, v: float | int, un
 _MEASURED_SUBJECT = re.compile(r"\s*(?:以上|及以上)?[^,，。;；的\d]{0,12}?(?:面积|长度|里程|总长)(?:达到|实现|完成|建成)")
 
 
+_ITEM_OP = r"不高于|不低于|不超过|不少于|达到|低于|高于"
+_PERIOD = re.compile(r"((?:19|20)\d{2})\s*年?\s*[—\-–~至到]+\s*((?:19|20)\d{2})\s*年(?!底|末|前)")
+
+
+def _period_years(text: str) -> list[int]:
+    """The years of the last period the sentence names before a value list (2018年—2020年 → 2018, 2019, 2020),
+    when no other date comes between."""
+    found = list(_PERIOD.finditer(text))
+    if not found or re.search(r"(?:19|20)\d{2}\s*年", text[found[-1].end():]):
+        return []
+    a, b = int(found[-1].group(1)), int(found[-1].group(2))
+    return list(range(a, b + 1)) if 0 < b - a <= 10 else []
+
+
 def _value_list(text: str, m: re.Match[str], respectively: bool = False) -> tuple[list[tuple[float | int, str | None]], int]:
     """The values of a list starting at m: 3895吨、190吨、800吨 → [(3895,'吨'), …]. One item if no list.
     Commas join a list only in a 分别 clause; elsewhere they separate clauses."""
@@ -460,7 +476,7 @@ def _value_list(text: str, m: re.Match[str], respectively: bool = False) -> tupl
     seps = "、,，和及" if respectively else "、和及"
     while True:
         note = _NOTE_AFTER.match(text[e:])  # 17.6%(5174吨)和17.6%(9240吨): the notes restate the values
-        nxt = re.match(rf"\s*[{seps}]\s*({_NUM})\s*({UNIT_RE})?", text[e + (note.end() if note else 0):])
+        nxt = re.match(rf"\s*[{seps}]\s*(?:{_ITEM_OP})?\s*({_NUM})\s*({UNIT_RE})?", text[e + (note.end() if note else 0):])
         if not nxt:
             break
         e += (note.end() if note else 0)
