@@ -384,3 +384,15 @@ def test_a_period_dates_each_value_of_a_respectively_list_by_its_year() -> None:
                    ("PM10浓度", 70, "2021"), ("PM10浓度", 65, "2022"), ("PM10浓度", 60, "2023")]
     q = parse_plan("一、目标\n2021—2023年,二氧化硫、氮氧化物排放量分别下降6%、5%。\n")
     assert len({t.deadline for t in q.targets}) == 1  # 分别 over pollutants, not over the years
+
+
+def test_a_short_numbered_item_with_a_figure_or_a_responsible_body_is_a_task() -> None:
+    text = ("庚辛县农业污染治理工作方案\n一、主要任务\n(一)养殖污染治理\n"
+            "1.规模养殖场粪污处理设施配套率达到95%以上(县农业农村局负责)。\n"
+            "2.开展养殖户宣传培训(县畜牧站牵头)。\n"
+            "(二)加强监督管理\n")
+    p = parse_plan(text)
+    assert [t.text for t in p.tasks] == ["规模养殖场粪污处理设施配套率达到95%以上", "开展养殖户宣传培训"]
+    assert _task(p, "规模").lead == ["县农业农村局"] and _task(p, "开展").lead == ["县畜牧站"]
+    assert _values(p) == [(95, "%", ">=")]
+    assert [s.title for s in p.sections if s.level < 3] == ["主要任务", "养殖污染治理", "加强监督管理"]

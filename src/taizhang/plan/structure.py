@@ -48,6 +48,14 @@ def _number_of(token: str) -> int | None:
     return int(digits) if digits.isdigit() else cn_to_int(digits)
 
 
+#: A line that states a quantity with its unit (配套率达到95%以上) or names who does it ((县农业农村局负责))
+#: is work, not a heading, even when it is short.
+_STATES_WORK = re.compile(
+    r"\d(?:\.\d+)?\s*(?:%|％|‰|个百分点|微克|毫克|吨|万|亿|公里|千米|平方|立方|公顷|亩|蒸吨|辆|台|座|家|处|个|条|项|天|分贝)"
+    r"|[(（][^()（）]{0,40}(?:负责|牵头|配合)[^()（）]{0,20}[)）]"
+)
+
+
 def split_title(rest: str) -> tuple[str, str]:
     """A heading line's remainder → (title, inline text). The title is a short first sentence."""
     rest = rest.strip()
@@ -56,6 +64,8 @@ def split_title(rest: str) -> tuple[str, str]:
         title, text = m.group(1).strip(), rest[m.end():].strip()
         if text:
             return title.strip("“”\""), text
+    if _STATES_WORK.search(rest):
+        return "", rest  # a figure with its unit, or who is responsible: a task however short
     if len(rest) <= 40 and not re.search(r"[,;]", rest.rstrip("。")):
         return rest.rstrip("。:").strip(), ""
     # 升级产业结构,推动产业绿色转型。: a two-part heading without figures is a title, not a task
