@@ -2,11 +2,10 @@
 
 Every concentration enters as an integer (a number of 1e-4 units, or an already rounded integer of
 1 µg/m³ / 0.1 mg/m³), so sums are exact; a mean is the exact ratio num/den, rounded once with GB/T 8170
-(half to even). The rounding is a floor of a floating-point quotient plus an exact integer test for the
-tie: a quotient ``num/den`` that is not a tie lies at least ``1/(2·den)`` from the nearest
-half-integer, while the floating-point error of ``num/den + ½`` is below ``|num/den|·2⁻⁵¹``; with the
-magnitudes here (quotients below 10⁶, den below 10⁷) that is many orders of magnitude smaller, so the
-floor is the exact one, and an exact tie ``k + ½`` is representable and decided on integers alone.
+(half to even), as a half-even rounding of the floating-point quotient (``rounder_for``): exact,
+because a quotient that is not a tie lies at least ``1/(2·den)`` from the nearest half-integer, far
+more than the division's error with the magnitudes here (quotients below 10⁶, den below 10⁷), and an
+exact tie ``k + ½`` is representable and comes out exactly.
 """
 
 from __future__ import annotations
@@ -47,10 +46,7 @@ def rounder_for(t: ir.Table) -> Rounder:
     exactly, and any other quotient lies at least 1/(2·den) ≥ 5·10⁻⁸ from a half-integer while its
     floating-point error is below 10⁶·2⁻⁵³ ≈ 10⁻¹⁰: the nearest integer is never mistaken.
     """
-    try:
-        name = t._find_backend(use_default=True).name
-    except Exception:  # an unbound expression: no backend to ask
-        name = ""
+    name = t._find_backend(use_default=True).name
     if name == "duckdb":
         return lambda q: _duckdb_round_even(q, 0).cast("int64")
     if name == "pyspark":
@@ -70,21 +66,10 @@ def to_units(value: ir.FloatingValue, scale: int = SCALE) -> ir.IntegerValue:
 def round_div(num: ir.IntegerValue, den: ir.IntegerValue | int, rnd: Rounder | None = None) -> ir.IntegerValue:
     """GB/T 8170 rounding of num/den to an integer (half to even); num ≥ 0, den > 0. Null stays null.
 
-    With ``rnd`` (see ``rounder_for``) this is ``rnd(num / den)``, one division and the backend's
-    half-even rounding; without it, integer arithmetic alone:
-
-    ``⌊num/den + ½⌋`` rounds half up. The quotient is exactly k + ½ iff 2·num ≡ den (mod 2·den);
-    half up then gives k + 1, one too many when k is even, i.e. when 2·num ≡ den (mod 4·den).
+    This is ``rnd(num / den)``: one division and a half-even rounding (``rounder_for``: the backend's
+    own; by default the portable form), exact for the magnitudes the engine rounds.
     """
-    if rnd is not None:
-        return rnd(num / den)
-    if isinstance(den, int) and den % 2 == 0:
-        half_up = ((num + den // 2) / den).floor()
-        tie_even = (num % (2 * den)) == den // 2
-    else:
-        half_up = (num / den + 0.5).floor()
-        tie_even = ((num * 2) % (den * 4)) == den
-    return half_up - tie_even.cast("int64")
+    return (rnd or portable_half_even)(num / den)
 
 
 def ceil_div(num: ir.IntegerValue, den: int) -> ir.IntegerValue:
