@@ -225,6 +225,13 @@ def _hourly(con, files: list[Path] | None, store: Path | None, opts: AirOptions)
     return pipeline.hourly_from_store(con, store or store_mod.DEFAULT_STORE)
 
 
+def _air_tables(files: list[Path] | None, store: Path | None, standard: str, city_exclude: str,
+                unit: str | None, hour_label: str) -> pipeline.AirTables:
+    """The daily and annual tables of the hourly data named on the command line, on embedded DuckDB."""
+    hourly = _hourly(pipeline.connect(), files, store, _air_options(unit, hour_label))
+    return pipeline.air_tables(hourly, standard, _exclude(city_exclude))
+
+
 def _emit(
     data: Any, fmt: str, out: Path | None, rows: list[dict], title: str, sheets: dict | None = None
 ) -> None:
@@ -259,9 +266,7 @@ def air_annual(
     hour_label: HourOpt = "auto",
 ) -> None:
     """Annual statistics per year, for the city and each station (HJ 663; GB 3095 attainment)."""
-    con = pipeline.connect()
-    hourly = _hourly(con, files, store, _air_options(unit, hour_label))
-    tables = pipeline.air_tables(hourly, standard, _exclude(city_exclude))
+    tables = _air_tables(files, store, standard, city_exclude, unit, hour_label)
     result = report.annual_json(
         tables.station_annual().to_pyarrow().to_pylist(),
         tables.city_annual().to_pyarrow().to_pylist(),
@@ -289,9 +294,7 @@ def air_daily(
     """Daily AQI, primary pollutant and level per station and for the city (HJ 633 daily report)."""
     import datetime as dt
 
-    con = pipeline.connect()
-    hourly = _hourly(con, files, store, _air_options(unit, hour_label))
-    tables = pipeline.air_tables(hourly, standard, _exclude(city_exclude))
+    tables = _air_tables(files, store, standard, city_exclude, unit, hour_label)
     records = []
     for t in (tables.city_daily, tables.station_daily):
         if start:
