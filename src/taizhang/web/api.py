@@ -11,11 +11,12 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query
 from fastapi.security import HTTPBearer
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from taizhang.ledger.models import Case, Department, Plan, ProgressReport, Score, Target, Task
+from taizhang.track import inputs
 from taizhang.web import queries
 from taizhang.web.deps import Viewer, db, reader, writer
 
@@ -41,7 +42,6 @@ IdFilter = Annotated[int | None, Query(ge=1, le=2**31 - 1)]  # a row id as a fil
 YearFilter = Annotated[int | None, Query(ge=1900, le=2200)]
 # models.CASE_STATES
 CaseState = Literal["assigned", "rectifying", "pending_acceptance", "closed", "returned"]
-NO_NUL = r"^[^\x00]*$"  # PostgreSQL text cannot hold NUL; refused as invalid input rather than failing late
 
 
 class PlanOut(BaseModel):
@@ -88,13 +88,17 @@ class TargetOut(BaseModel):
 
 
 class ReportIn(BaseModel):
+    """A report; its reporter and department are the caller's (a body naming them is refused). The
+    limits are those of `track/inputs.toml`, checked again with every other entry path's in `add_report`."""
+
+    model_config = ConfigDict(extra="forbid")
     task_id: DbId | None = None
     target_id: DbId | None = None
     as_of: dt.date
-    value: float | None = Field(default=None, allow_inf_nan=False, ge=-1e12, le=1e12)
+    value: float | None = Field(default=None, allow_inf_nan=False, gt=-inputs.VALUE_MAX_ABS, lt=inputs.VALUE_MAX_ABS)
     percent: float | None = Field(default=None, ge=0, le=100, allow_inf_nan=False)
-    narrative: str = Field(default="", max_length=10000, pattern=NO_NUL)
-    uid: str | None = Field(default=None, min_length=1, max_length=64, pattern=NO_NUL)
+    narrative: str = Field(default="", max_length=inputs.NARRATIVE_MAX, pattern=inputs.NO_CONTROL)
+    uid: str | None = Field(default=None, min_length=1, max_length=inputs.UID_MAX, pattern=inputs.UID_PATTERN)
 
 
 class ReportOut(BaseModel):
@@ -142,7 +146,7 @@ class CaseOut(BaseModel):
 
 class AdvanceIn(BaseModel):
     to: Literal["rectifying", "pending_acceptance", "closed", "returned"]
-    reason: str = Field(default="", max_length=5000, pattern=NO_NUL)
+    reason: str = Field(default="", max_length=inputs.REASON_MAX, pattern=inputs.NO_CONTROL)
     on: dt.date | None = None
 
 
@@ -255,8 +259,10 @@ def list_reports(task_id: IdFilter = None, target_id: IdFilter = None, limit: PA
 
 @router.post("/reports", response_model=ReportOut, status_code=201,
              responses={403: _err("not your department"), 404: _err("no such subject"),
+                        409: _err("the uid was used for a report with other content"),
                         422: _err("invalid report")})
 def create_report(body: ReportIn, v: Viewer = Depends(writer), s: Session = Depends(db)) -> ReportOut:
+    from taizhang.errors import Conflict
     from taizhang.track.reports import add_report
 
     if (body.task_id is None) == (body.target_id is None):
@@ -269,9 +275,13 @@ def create_report(body: ReportIn, v: Viewer = Depends(writer), s: Session = Depe
         raise _404("task")
     if not v.may_report(task):
         raise HTTPException(status_code=403, detail="only the departments assigned to the task may report on it")
-    r, created = add_report(s, task_id=body.task_id, target_id=body.target_id, as_of=body.as_of,
-                            value=body.value, percent=body.percent, narrative=body.narrative,
-                            reporter=v.user.username if v.user else "api", department_id=v.report_department(task), uid=body.uid)
+    try:
+        r, created = add_report(s, task_id=body.task_id, target_id=body.target_id, as_of=body.as_of,
+                                value=body.value, percent=body.percent, narrative=body.narrative,
+                                reporter=v.user.username if v.user else "api",
+                                department_id=v.report_department(task), uid=body.uid)
+    except Conflict as e:
+        raise HTTPException(status_code=409, detail=e.problem) from None
     return _report(r, created)
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
@@ -13,7 +15,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from taizhang.errors import InputError
+from taizhang.errors import Conflict, InputError
 from taizhang.ledger.models import (
     Case,
     Department,
@@ -25,6 +27,7 @@ from taizhang.ledger.models import (
     Target,
     Task,
 )
+from taizhang.track import inputs
 from taizhang.web import auth, queries, subjects
 from taizhang.web.app import Forbidden, templates
 from taizhang.web.deps import Viewer, admin, check_csrf, db, reader, viewer, writer
@@ -48,6 +51,24 @@ def as_of_param(request: Request) -> dt.date:
         except ValueError:
             raise InputError("as_of", f"not a date: {raw!r}") from None
     return dt.date.today()
+
+
+def upload_name(file: UploadFile, default: str) -> str:
+    """An uploaded file's own name (no folders); a name that is no file name (`.`, `..`) is refused."""
+    raw = file.filename or default
+    name = raw.replace("\\", "/").rsplit("/", 1)[-1].strip()
+    if name in ("", ".", "..") or inputs.CONTROL.search(name) or len(name.encode()) > 255:
+        raise InputError("file", f"上传的文件名无效：{raw[:60]!r}")
+    return name
+
+
+@contextmanager
+def uploaded_as(name: str) -> Iterator[None]:
+    """Errors about an upload name the file as the user named it, never its server-side temporary path."""
+    try:
+        yield
+    except InputError as e:
+        raise InputError(name, e.problem) from None
 
 
 # ---- sign in / out -------------------------------------------------------------------------------
@@ -153,8 +174,8 @@ async def plan_upload(request: Request, file: UploadFile = File(...), v: Viewer 
     from taizhang.web.highlight import highlight
 
     data = await file.read()
-    name = Path(file.filename or "plan.txt").name
-    with tempfile.TemporaryDirectory() as tmp:
+    name = upload_name(file, "plan.txt")
+    with tempfile.TemporaryDirectory() as tmp, uploaded_as(name):
         path = Path(tmp) / name
         path.write_bytes(data)
         text = read_document(path)
@@ -316,10 +337,13 @@ async def submit_report(
     except ValueError:
         raise InputError("as_of", f"not a date: {as_of!r}") from None
     evidence = [EvidenceFile(f.filename or "file", await f.read(), f.content_type) for f in files if f.filename]
-    add_report(s, task_id=sid if kind == "task" else None, target_id=sid if kind == "target" else None,
-               as_of=day, value=value or None, percent=percent or None, narrative=narrative,
-               reporter=v.user.username if v.user else "web", department_id=v.report_department(task), uid=uid or None,
-               evidence=evidence)
+    try:
+        add_report(s, task_id=sid if kind == "task" else None, target_id=sid if kind == "target" else None,
+                   as_of=day, value=value or None, percent=percent or None, narrative=narrative,
+                   reporter=v.user.username if v.user else "web", department_id=v.report_department(task),
+                   uid=uid or None, evidence=evidence)
+    except Conflict as e:
+        return render(request, "error.html", v, status=409, title="重复的 uid", message=e.problem)
     back = request.headers.get("referer") or f"/{kind}s/{sid}"
     return RedirectResponse(back, status_code=303)
 
@@ -353,10 +377,11 @@ async def dept_import(request: Request, file: UploadFile = File(...), v: Viewer 
     dept = _workbench_dept(request, v, s)
     if not v.can_write_for(dept.id):
         raise Forbidden("只能导入本部门的填报表。")
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / Path(file.filename or "upload.xlsx").name
+    name = upload_name(file, "upload.xlsx")
+    with tempfile.TemporaryDirectory() as tmp, uploaded_as(name):
+        path = Path(tmp) / name
         path.write_bytes(await file.read())
-        summary = import_workbook(s, path, partial=False, reporter=v.user.username if v.user else None)
+        summary = import_workbook(s, path, department=dept, reporter=v.user.username if v.user else "web")
     errors = [f"第 {e.row} 行：{e.reason}" for e in summary.errors]
     if errors:
         s.rollback()
