@@ -183,6 +183,17 @@ def query_year(raw: str | None, field: str = "year") -> int | None:
     return y
 
 
+def query_month(raw: str | None, field: str = "month") -> str | None:
+    """A month asked for in a query (YYYY-MM, 2000 to 2100); None when absent."""
+    if raw is None or raw == "":
+        return None
+    s = raw.strip()
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}", s) or not 1 <= int(s[5:]) <= 12:
+        raise InputError(field, f"{field} 应为月份（YYYY-MM）：{_shown(raw)}")
+    query_year(s[:4], field)
+    return s
+
+
 def query_id(raw: str | None, field: str) -> int | None:
     """A row id asked for in a query (ASCII digits, 1 to 2^31−1); None when absent."""
     if raw is None or raw == "":

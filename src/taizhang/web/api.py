@@ -39,7 +39,7 @@ PAGE = Annotated[int, Query(ge=1, le=1000)]
 OFFSET = Annotated[int, Query(ge=0, le=10_000_000)]
 DbId = Annotated[int, Field(ge=1, le=2**31 - 1)]
 IdFilter = Annotated[int | None, Query(ge=1, le=2**31 - 1)]  # a row id as a filter: beyond it nothing matches
-YearFilter = Annotated[int | None, Query(ge=1900, le=2200)]
+YearFilter = Annotated[int | None, Query(ge=inputs.QUERY_EARLIEST.year, le=inputs.QUERY_LATEST.year)]
 # models.CASE_STATES
 CaseState = Literal["assigned", "rectifying", "pending_acceptance", "closed", "returned"]
 
@@ -291,8 +291,8 @@ def list_warnings(as_of: dt.date | None = None, colour: Literal["red", "yellow",
     from taizhang.web.queries import evaluations
 
     day = as_of or dt.date.today()
-    if not dt.date(1900, 1, 1) <= day <= dt.date(2200, 12, 31):
-        raise HTTPException(status_code=422, detail="as_of out of range")
+    if not inputs.QUERY_EARLIEST <= day <= inputs.QUERY_LATEST:
+        raise HTTPException(status_code=422, detail=f"as_of 应在 {inputs.QUERY_EARLIEST} 到 {inputs.QUERY_LATEST} 之间")
     evs = [e for e in evaluations(s, day) if e.colour and (colour is None or e.colour == colour)]
     evs.sort(key=lambda e: (-e.rank, -(e.gap or 0)))
     return [WarningOut(**{k: getattr(e, k) for k in WarningOut.model_fields}) for e in evs]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -44,13 +43,8 @@ def render(request: Request, name: str, v: Viewer | None, status: int = 200, **c
 
 
 def as_of_param(request: Request) -> dt.date:
-    raw = request.query_params.get("as_of")
-    if raw:
-        try:
-            return dt.date.fromisoformat(raw)
-        except ValueError:
-            raise InputError("as_of", f"not a date: {raw!r}") from None
-    return dt.date.today()
+    """?as_of= (a date from 2000 to 2100, track/inputs.toml), else today."""
+    return inputs.query_date(request.query_params.get("as_of")) or dt.date.today()
 
 
 def upload_name(file: UploadFile, default: str) -> str:
@@ -140,7 +134,7 @@ def plans(request: Request, v: Viewer = Depends(reader), s: Session = Depends(db
 def plan_page(plan_id: int, request: Request, v: Viewer = Depends(reader), s: Session = Depends(db)) -> Response:
     from taizhang.ledger.versions import diff
 
-    plan = s.get(Plan, plan_id)
+    plan = s.get(Plan, plan_id) if inputs.valid_id(plan_id) else None
     if plan is None:
         return render(request, "error.html", v, status=404, title="未找到", message="没有这个规划。")
     sections = s.scalars(select(Section).where(Section.plan_id == plan_id, ~Section.removed)
@@ -192,15 +186,15 @@ async def plan_upload(request: Request, file: UploadFile = File(...), v: Viewer 
 async def plan_confirm(request: Request, v: Viewer = Depends(admin), s: Session = Depends(db)) -> Response:
     """Apply the corrections made on the preview, keep them with the version, import into the ledger."""
     from taizhang.ledger.importer import import_plan
-    from taizhang.plan.model import Plan as PlanDoc
+    from taizhang.web.confirm import checked_plan, cites, parse_payload, source_name
     from taizhang.web.highlight import apply_corrections
 
     form = await request.form()
-    content = json.loads(str(form.get("payload") or "{}"))
+    content = parse_payload(str(form.get("payload") or "{}"))
+    checked_plan(content)  # before the corrections, which find tasks and targets by id
     corrections = apply_corrections(content, {k: str(val) for k, val in form.items()})
-    result = import_plan(s, PlanDoc.from_dict(content), source=str(form.get("source") or "upload"),
-                         cites=content.get("cites") or [],
-                         extra={"corrections": corrections} if corrections else None)
+    result = import_plan(s, checked_plan(content), source=source_name(str(form.get("source") or "upload")),
+                         cites=cites(content), extra={"corrections": corrections} if corrections else None)
     return RedirectResponse(f"/plans/{result.plan_id}?imported={result.version}", status_code=303)
 
 
@@ -208,7 +202,7 @@ async def plan_confirm(request: Request, v: Viewer = Depends(admin), s: Session 
 
 @router.get("/tasks/{task_id}")
 def task_page(task_id: int, request: Request, v: Viewer = Depends(reader), s: Session = Depends(db)) -> Response:
-    task = subjects.task_view(s, task_id)
+    task = subjects.task_view(s, task_id) if inputs.valid_id(task_id) else None
     if task is None:
         return render(request, "error.html", v, status=404, title="未找到", message="没有这个任务。")
     as_of = as_of_param(request)
@@ -223,7 +217,7 @@ def task_page(task_id: int, request: Request, v: Viewer = Depends(reader), s: Se
 
 @router.get("/targets/{target_id}")
 def target_page(target_id: int, request: Request, v: Viewer = Depends(reader), s: Session = Depends(db)) -> Response:
-    t = s.get(Target, target_id)
+    t = s.get(Target, target_id) if inputs.valid_id(target_id) else None
     if t is None:
         return render(request, "error.html", v, status=404, title="未找到", message="没有这个指标。")
     as_of = as_of_param(request)
@@ -264,10 +258,10 @@ def _chart(ev, reports, kind: str, deadline, goal: float | None = None, series=(
 
 
 @router.get("/evidence/{evidence_id}")
-def evidence(evidence_id: int, v: Viewer = Depends(reader), s: Session = Depends(db)) -> Response:
-    ev = s.get(Evidence, evidence_id)
+def evidence(evidence_id: int, request: Request, v: Viewer = Depends(reader), s: Session = Depends(db)) -> Response:
+    ev = s.get(Evidence, evidence_id) if inputs.valid_id(evidence_id) else None
     if ev is None:
-        return Response("not found", status_code=404)
+        return render(request, "error.html", v, status=404, title="未找到", message="没有这个佐证材料。")
     from urllib.parse import quote
 
     return Response(ev.content, media_type=ev.media_type, headers={
@@ -281,10 +275,12 @@ def _workbench_dept(request: Request, v: Viewer, s: Session) -> Department:
     if v.role == "department":
         dept = s.get(Department, v.user.department_id) if v.user else None
     else:
-        raw = request.query_params.get("dept")
-        dept = s.get(Department, int(raw)) if raw and raw.isdigit() else None
+        ident = inputs.query_id(request.query_params.get("dept"), "dept")
+        dept = s.get(Department, ident) if ident else None
+        if ident and dept is None:
+            raise InputError("dept", f"没有编号为 {ident} 的部门")
     if dept is None:
-        raise Forbidden("请选择部门。") if v.role == "department" else InputError("dept", "choose a department")
+        raise Forbidden("请选择部门。") if v.role == "department" else InputError("dept", "请选择部门（?dept=编号）")
     return dept
 
 
@@ -413,9 +409,9 @@ def case_advance(case_id: int, to: str = Form(...), reason: str = Form(""), v: V
                  s: Session = Depends(db)) -> Response:
     from taizhang.track.cases import advance, state_of
 
-    case = s.get(Case, case_id)
+    case = s.get(Case, case_id) if inputs.valid_id(case_id) else None
     if case is None:
-        raise InputError("case", f"no case {case_id}")
+        raise InputError("case", f"没有编号为 {case_id} 的督办事项")
     refusal = v.case_refusal(case, state_of(to))
     if refusal is not None:
         raise Forbidden({"department": "只能办理本部门的督办事项。", "bureau": "验收销号或退回由牵头单位办理。"}[refusal])
@@ -427,7 +423,7 @@ def case_advance(case_id: int, to: str = Form(...), reason: str = Form(""), v: V
 def assess_page(request: Request, v: Viewer = Depends(reader), s: Session = Depends(db)) -> Response:
     from taizhang.track.assess import score_year
 
-    year = int(request.query_params.get("year") or dt.date.today().year)
+    year = inputs.query_year(request.query_params.get("year")) or dt.date.today().year
     as_of = min(dt.date(year, 12, 31), as_of_param(request))
     scores = score_year(s, queries.evaluations(s, as_of), year, as_of=as_of)
     return render(request, "assess.html", v, title="考核", scores=scores, year=year, as_of=as_of)
@@ -500,9 +496,7 @@ def export_bulletin(ext: str, request: Request, v: Viewer = Depends(reader), s: 
 
     if ext not in ("docx", "pdf"):
         return Response("unknown format", status_code=404)
-    month = request.query_params.get("month") or dt.date.today().strftime("%Y-%m")
-    if not re.fullmatch(r"\d{4}-\d{2}", month):
-        raise InputError("month", f"not a month (YYYY-MM): {month!r}")
+    month = inputs.query_month(request.query_params.get("month")) or dt.date.today().strftime("%Y-%m")
     bulletin = build_bulletin(s, month)
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / f"bulletin.{ext}"
