@@ -116,6 +116,19 @@ def test_one_report_rule_on_every_entry_path(site, ledger, ledger_url, browser, 
     assert _count(ledger) == 1
 
 
+def test_a_malformed_report_form_is_refused(site, ledger, browser) -> None:
+    _, ids = site
+    c = browser("eco")
+    good = {"csrf": c.csrf, "subject": f"task:{ids['eco_task']}", "as_of": GOOD_DAY.isoformat(), "percent": "5"}
+    bad = [{"subject": "task:²"}, {"subject": f"task:{HUGE}"}, {"subject": "task:２"}, {"subject": "task:-1"},
+           {"as_of": "2026-W01-1"}, {"as_of": GOOD_DAY.strftime("%Y%m%d")}, {"as_of": "２０２４-01-01"},
+           {"percent": "٣"}, {"percent": "5%%"}, {"percent": "1e400"}, {"percent": "NaN"}]
+    for change in bad:
+        r = c.post("/reports", data={**good, **change}, follow_redirects=False)
+        assert r.status_code == 422 and _chinese(r.text), (change, r.status_code)
+    assert _count(ledger) == 0
+
+
 def test_a_case_step_may_not_be_dated_in_the_future(site, ledger, api) -> None:
     from taizhang.track.cases import record
     from taizhang.track.evaluate import evaluate

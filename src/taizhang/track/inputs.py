@@ -44,7 +44,7 @@ CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\ud
 # The same, as a pattern for a JSON schema (`pattern=` of a pydantic field).
 NO_CONTROL = "^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]*$"
 _UID = re.compile(UID_PATTERN)
-_ASCII_DIGITS = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+_ASCII_NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 
 
 @dataclass(frozen=True)
@@ -73,8 +73,8 @@ def number(x: object, field: str, label: str) -> Decimal | None:
     if isinstance(x, int | float | Decimal):
         d = Decimal(str(x))
     else:
-        s = str(x).strip().replace(",", "").rstrip("%").strip()
-        if not _ASCII_DIGITS.fullmatch(s):
+        s = str(x).strip().replace(",", "").removesuffix("%").strip()
+        if not _ASCII_NUMBER.fullmatch(s):
             raise InputError(field, f"{label}不是数字：{_shown(str(x))}")
         try:
             d = Decimal(s)
@@ -153,17 +153,23 @@ def same_number(stored: Decimal | None, given: Decimal | None, what: str) -> boo
 
 # ---- queries -------------------------------------------------------------------------------------
 
-def query_date(raw: str | None, field: str = "as_of") -> dt.date | None:
-    """A date asked for in a query (YYYY-MM-DD, 2000 to 2100); None when absent."""
-    if raw is None or raw == "":
-        return None
+def parse_day(raw: str, field: str) -> dt.date:
+    """A date as a form or a query writes it: YYYY-MM-DD in ASCII digits (no week dates, no 20240101)."""
     s = raw.strip()
     if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", s):
         raise InputError(field, f"{field} 应为日期（YYYY-MM-DD）：{_shown(raw)}")
     try:
-        d = dt.date.fromisoformat(s)
+        return dt.date.fromisoformat(s)
     except ValueError:
         raise InputError(field, f"{field} 没有这一天：{_shown(raw)}") from None
+
+
+def query_date(raw: str | None, field: str = "as_of") -> dt.date | None:
+    """A date asked for in a query (YYYY-MM-DD, 2000 to 2100); None when absent."""
+    if raw is None or raw == "":
+        return None
+    d = parse_day(raw, field)
+    s = d.isoformat()
     if not QUERY_EARLIEST <= d <= QUERY_LATEST:
         raise InputError(field, f"{field} 应在 {QUERY_EARLIEST.isoformat()} 到 {QUERY_LATEST.isoformat()} 之间："
                                 f"{s}")

@@ -320,18 +320,15 @@ async def submit_report(
     from taizhang.track.reports import EvidenceFile, add_report
 
     kind, _, raw_id = subject.partition(":")
-    if kind not in ("task", "target") or not raw_id.isdigit():
-        raise InputError("subject", f"not a task or target: {subject!r}")
-    sid = int(raw_id)
+    sid = inputs.query_id(raw_id, "subject") if kind in ("task", "target") else None
+    if sid is None:
+        raise InputError("subject", f"应为 task:编号 或 target:编号：{subject[:40]!r}")
     task = queries.report_task(s, kind, sid)
     if task is None:
-        raise InputError("subject", "no such task or target")
+        raise InputError("subject", "没有这个任务或指标")
     if not v.may_report(task):
         raise Forbidden("只能填报本部门承担的任务。")
-    try:
-        day = dt.date.fromisoformat(as_of)
-    except ValueError:
-        raise InputError("as_of", f"not a date: {as_of!r}") from None
+    day = inputs.parse_day(as_of, "as_of")
     evidence = [EvidenceFile(f.filename or "file", await f.read(), f.content_type) for f in files if f.filename]
     try:
         add_report(s, task_id=sid if kind == "task" else None, target_id=sid if kind == "target" else None,
