@@ -195,8 +195,11 @@ def _case(c: Case) -> CaseOut:
                             "reason": e.reason} for e in c.events])
 
 
+_NAMES = {"plan": "规划", "task": "任务", "target": "指标", "case": "督办事项"}
+
+
 def _404(what: str) -> HTTPException:
-    return HTTPException(status_code=404, detail=f"no such {what}")
+    return HTTPException(status_code=404, detail=f"没有这个{_NAMES[what]}")
 
 
 @router.get("/plans", response_model=list[PlanOut])
@@ -266,7 +269,7 @@ def create_report(body: ReportIn, v: Viewer = Depends(writer), s: Session = Depe
     from taizhang.track.reports import add_report
 
     if (body.task_id is None) == (body.target_id is None):
-        raise HTTPException(status_code=422, detail="give exactly one of task_id and target_id")
+        raise HTTPException(status_code=422, detail="task_id 和 target_id 须给出且只给出一个")
     if body.target_id is not None and s.get(Target, body.target_id) is None:
         raise _404("target")
     task = queries.report_task(s, "task" if body.task_id is not None else "target",
@@ -274,7 +277,7 @@ def create_report(body: ReportIn, v: Viewer = Depends(writer), s: Session = Depe
     if task is None:
         raise _404("task")
     if not v.may_report(task):
-        raise HTTPException(status_code=403, detail="only the departments assigned to the task may report on it")
+        raise HTTPException(status_code=403, detail="只有承担该任务的部门可以填报")
     try:
         r, created = add_report(s, task_id=body.task_id, target_id=body.target_id, as_of=body.as_of,
                                 value=body.value, percent=body.percent, narrative=body.narrative,
@@ -318,8 +321,8 @@ def advance_case(case_id: int, body: AdvanceIn, v: Viewer = Depends(writer), s: 
         raise _404("case")
     refusal = v.case_refusal(c, body.to)
     if refusal is not None:
-        raise HTTPException(status_code=403, detail={"department": "not your department's case",
-                                                     "bureau": "acceptance and return are the bureau's"}[refusal])
+        raise HTTPException(status_code=403, detail={"department": "只能办理本部门的督办事项",
+                                                     "bureau": "验收销号或退回由牵头单位办理"}[refusal])
     try:
         c = advance(s, case_id, body.to, actor=v.user.username if v.user else "api", reason=body.reason,
                     on=body.on or dt.date.today())
