@@ -15,3 +15,7 @@ class InputError(Exception):
 
     def line(self) -> str:
         return f"{self.path}: {self.problem}" if self.path else self.problem
+
+
+class Conflict(InputError):
+    """The input contradicts what is stored under the same key (a uid reused with other content): HTTP 409."""

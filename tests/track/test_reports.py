@@ -69,10 +69,15 @@ def test_add_with_evidence_round_trips(ledger, ledger_url: str, ids, tmp_path: P
         assert ev["验收.pdf"].media_type == "application/pdf"
         assert all(verify_evidence(e) for e in rep.evidence)
 
-    # the same uid again: nothing new is stored
-    r = _run("add", "--db", ledger_url, "--target", str(ids["target"]), "--as-of", "2024-06-30", "--value", "99",
-             "--evidence", str(photo), "--reporter", "张三", "--uid", "u-1")
-    assert r.exit_code == 0 and "already stored" in r.output
+    # the same uid again from the same department with the same content: nothing new is stored
+    same = ["add", "--db", ledger_url, "--target", str(ids["target"]), "--as-of", "2024-06-30", "--value", "12.5",
+            "--narrative", "完成12.5公里", "--evidence", str(photo), "--evidence", str(memo),
+            "--reporter", "张三", "--dept", "测试县住建局", "--uid", "u-1"]
+    r = _run(*same)
+    assert r.exit_code == 0 and "already stored" in r.output, r.output
+    # with other content it is refused, not silently dropped
+    r = _run(*[("99" if a == "12.5" else a) for a in same])
+    assert isinstance(r.exception, InputError) and "已用于" in str(r.exception)
     with ledger.session(write=False) as s:
         assert s.scalar(select(func.count()).select_from(ProgressReport)) == 1
         assert s.scalar(select(func.count()).select_from(Evidence)) == 2
@@ -95,10 +100,10 @@ def test_add_with_evidence_round_trips(ledger, ledger_url: str, ids, tmp_path: P
 
 def test_add_rejects_bad_input_and_stores_nothing(ledger, ledger_url: str, ids, tmp_path: Path) -> None:
     cases = [
-        (["--task", str(ids["task"]), "--target", str(ids["target"]), "--percent", "5"], "exactly one"),
-        (["--task", "9999", "--percent", "5"], "no task"),
-        (["--task", str(ids["task"]), "--percent", "120"], "between 0 and 100"),
-        (["--task", str(ids["task"]), "--value", "abc"], "not a number"),
+        (["--task", str(ids["task"]), "--target", str(ids["target"]), "--percent", "5"], "一项任务或一项指标"),
+        (["--task", "9999", "--percent", "5"], "没有编号为 9999 的任务"),
+        (["--task", str(ids["task"]), "--percent", "120"], "0 到 100 之间"),
+        (["--task", str(ids["task"]), "--value", "abc"], "不是数字"),
         (["--task", str(ids["task"]), "--percent", "5", "--as-of", "2024/06/30"], "not a date"),
         (["--task", str(ids["task"]), "--percent", "5", "--dept", "不存在局"], "no department"),
         (["--task", str(ids["task"]), "--percent", "5", "--evidence", str(tmp_path / "none.pdf")], "no such"),

@@ -17,6 +17,7 @@ from taizhang.track.reports import verify_evidence
 from taizhang.track.workbook import COL, META_SHEET, SHEET, import_workbook, write_template
 
 AS_OF = dt.date(2024, 6, 30)
+REPORTER = "默认填报人"
 
 
 @pytest.fixture(scope="module")
@@ -74,9 +75,19 @@ def _template(ledger, dept: str, path: Path) -> dict[str, int]:  # type: ignore[
     return rows
 
 
-def _import(ledger, path: Path, **kw):  # type: ignore[no-untyped-def]
+def _import(ledger, path: Path, dept: str | None = None, **kw):  # type: ignore[no-untyped-def]
+    """Import for the workbook's own department (or `dept`), filed by REPORTER unless told otherwise."""
     with ledger.session("tester") as s:
-        return import_workbook(s, path, **kw)
+        if dept is None:
+            try:
+                meta = dict(load_workbook(path)[META_SHEET].iter_rows(values_only=True))
+            except Exception:  # not our workbook: the import itself says why
+                meta = {}
+            d = s.get(Department, meta.get("department_id") or 0) or s.scalar(select(Department).limit(1))
+        else:
+            d = s.scalar(select(Department).where(Department.name == dept))
+        kw.setdefault("reporter", REPORTER)
+        return import_workbook(s, path, department=d, **kw)
 
 
 def _count(ledger) -> int:  # type: ignore[no-untyped-def]
@@ -123,7 +134,7 @@ def test_round_trip_is_idempotent(loaded, tmp_path: Path) -> None:
         (rows[g1], "数值"): "1,234.5", (rows[g1], "填报人"): "王五",
         (rows[g2], "进展情况"): "监测中", (rows[g2], "截至日期"): "2024年3月1日",
     }, formats={(rows[t2], "完成百分比(%)"): "0%"})
-    summary = _import(ledger, path, reporter="默认填报人")
+    summary = _import(ledger, path)
     assert summary.errors == []
     assert (summary.stored, summary.already) == (4, 0)
     assert summary.skipped == len(rows) - 4
@@ -135,12 +146,12 @@ def test_round_trip_is_idempotent(loaded, tmp_path: Path) -> None:
     assert set(got) == {t1, t2, g1, g2}
     assert all(r.department_id == d.id for r in got.values())
     assert (got[t1].percent, got[t1].narrative, got[t1].reporter, got[t1].as_of) == (
-        Decimal(50), "已完成方案编制", "张三", AS_OF)
+        Decimal(50), "已完成方案编制", REPORTER, AS_OF)  # the importer, not the 填报人 column
     assert (got[t2].percent, got[t2].as_of) == (Decimal(85), dt.date(2024, 5, 31))
     assert got[g1].value == Decimal("1234.5") and got[g1].percent is None
     assert (got[g2].reporter, got[g2].as_of, got[g2].value) == ("默认填报人", dt.date(2024, 3, 1), None)
 
-    again = _import(ledger, path, reporter="默认填报人")
+    again = _import(ledger, path)
     assert (again.stored, again.already, again.errors) == (0, 4, [])
     assert _count(ledger) == 4
 
@@ -179,30 +190,29 @@ def test_row_errors_store_nothing_and_partial_stores_the_good_rows(loaded, tmp_p
         wb[SHEET].cell(row=r, column=COL["填报人"], value="赵六")
     wb[SHEET].cell(row=rows[tasks[4]], column=COL["编号"], value=foreign)
     wb[SHEET].cell(row=rows[tasks[5]], column=COL["编号"], value=999999)
-    wb[SHEET].cell(row=rows[tasks[8]], column=COL["完成百分比(%)"], value=5)  # no reporter at all
+    wb[SHEET].cell(row=rows[tasks[8]], column=COL["完成百分比(%)"], value=5)  # no 填报人: the importer's
     wb.save(path)
 
     summary = _import(ledger, path)
-    bad = {rows[k]: k for k in tasks[1:9] + targets[1:2]}
+    bad = {rows[k]: k for k in tasks[1:8] + targets[1:2]}
     assert [e.row for e in summary.errors] == sorted(bad)
     reasons = {e.row: e.reason for e in summary.errors}
-    assert "between 0 and 100" in reasons[rows[tasks[1]]]
+    assert "0 到 100 之间" in reasons[rows[tasks[1]]]
     assert "not a date" in reasons[rows[tasks[2]]]
     assert "not a number" in reasons[rows[targets[1]]]
-    assert "数值 is for targets" in reasons[rows[tasks[3]]]
-    assert "not assigned to" in reasons[rows[tasks[4]]]
+    assert "任务按完成百分比填报" in reasons[rows[tasks[3]]]
+    assert f"不由「{dept}」承担" in reasons[rows[tasks[4]]]
     assert "no task with id 999999" in reasons[rows[tasks[5]]]
     assert "removed" in reasons[rows[tasks[6]]]
     assert "key" in reasons[rows[tasks[7]]]
-    assert "填报人" in reasons[rows[tasks[8]]]
-    assert (summary.stored, summary.line()) == (0, "nothing stored: 9 errors")
+    assert (summary.stored, summary.line()) == (0, "nothing stored: 8 errors")
     assert summary.error_lines()[0] == f"{path}: row {min(bad)}: {reasons[min(bad)]}"
     assert _count(ledger) == 0
 
     partial = _import(ledger, path, partial=True)
-    assert (partial.stored, len(partial.errors)) == (2, 9)
-    assert partial.line() == "2 reports stored, 0 already stored, 9 errors"
-    assert _count(ledger) == 2
+    assert (partial.stored, len(partial.errors)) == (3, 8)
+    assert partial.line() == "3 reports stored, 0 already stored, 8 errors"
+    assert _count(ledger) == 3
     assert _import(ledger, path, partial=True).stored == 0
 
 
@@ -300,34 +310,36 @@ def test_cli_template_and_import(loaded, ledger_url: str, tmp_path: Path) -> Non
     assert f"{len(rows)} rows" in r.stdout
     t1, t2 = _keys(rows, "task")[:2]
     _fill(out, {(rows[t1], "完成百分比(%)"): 40, (rows[t2], "完成百分比(%)"): 101})
-    r = runner.invoke(app, ["report", "import", str(out), "--reporter", "钱七", "--db", ledger_url])
+    r = runner.invoke(app, ["report", "import", str(out), "--dept", dept, "--reporter", "钱七", "--db", ledger_url])
     assert r.exit_code == 2
     assert f"taizhang: {out}: row {rows[t2]}: " in r.stderr
     assert _count(ledger) == 0
     _fill(out, {(rows[t2], "完成百分比(%)"): 100})
-    r = runner.invoke(app, ["report", "import", str(out), "--reporter", "钱七", "--db", ledger_url])
+    r = runner.invoke(app, ["report", "import", str(out), "--dept", dept, "--reporter", "钱七", "--db", ledger_url])
     assert r.exit_code == 0, r.output
     assert "2 reports stored, 0 already stored, 0 errors" in r.stdout
-    r = runner.invoke(app, ["report", "import", str(out), "--reporter", "钱七", "--db", ledger_url])
+    r = runner.invoke(app, ["report", "import", str(out), "--dept", dept, "--reporter", "钱七", "--db", ledger_url])
     assert "0 reports stored, 2 already stored, 0 errors" in r.stdout
     bad = tmp_path / "x.csv"
     bad.write_text("a,b\n")
-    r = runner.invoke(app, ["report", "import", str(bad), "--db", ledger_url])
+    r = runner.invoke(app, ["report", "import", str(bad), "--dept", dept, "--db", ledger_url])
     assert r.exit_code == 2 and r.stderr.strip() == f"taizhang: {bad}: not an Excel .xlsx workbook"
 
 
-def test_as_of_may_not_pass_the_templates_reporting_date(loaded, tmp_path: Path) -> None:
+def test_an_as_of_date_after_today_is_refused_even_when_the_template_was_made_ahead(loaded, tmp_path: Path) -> None:
+    """One date rule for every entry path (track/inputs.toml): a template made ahead for the month's end
+    prefills that date, and rows keeping it are refused until the day has come."""
     ledger, dept = loaded
     path = tmp_path / "t.xlsx"
-    month_end = dt.date.today() + dt.timedelta(days=20)  # a template made ahead for the month's end
+    month_end = dt.date.today() + dt.timedelta(days=20)
     with ledger.session(write=False) as s:
         write_template(s, dept, path, as_of=month_end)
     rows = _rows(path)
     t1, t2 = _keys(rows, "task")[:2]
-    _fill(path, {(rows[t1], "完成百分比(%)"): 20,
-                 (rows[t2], "完成百分比(%)"): 20, (rows[t2], "截至日期"): month_end + dt.timedelta(days=1)})
-    summary = _import(ledger, path, reporter="周九")
-    assert [(e.row, "future" in e.reason) for e in summary.errors] == [(rows[t2], True)]
-    assert _import(ledger, path, reporter="周九", partial=True).stored == 1
+    _fill(path, {(rows[t1], "完成百分比(%)"): 20, (rows[t1], "截至日期"): dt.date.today(),
+                 (rows[t2], "完成百分比(%)"): 20})
+    summary = _import(ledger, path)
+    assert [(e.row, "将来" in e.reason) for e in summary.errors] == [(rows[t2], True)]
+    assert _import(ledger, path, partial=True).stored == 1
     with ledger.session(write=False) as s:
-        assert s.scalar(select(ProgressReport.as_of)) == month_end
+        assert s.scalar(select(ProgressReport.as_of)) == dt.date.today()

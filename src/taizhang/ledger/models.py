@@ -25,6 +25,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    func,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -190,7 +191,7 @@ class ProgressReport(Base):
     __tablename__ = "progress_report"
     __table_args__ = (Index("ix_report_task_asof", "task_id", "as_of"), Index("ix_report_target_asof", "target_id", "as_of"))
     id: Mapped[int] = mapped_column(primary_key=True)
-    uid: Mapped[str] = mapped_column(String(64), unique=True)  # idempotency key: one report, stored once
+    uid: Mapped[str] = mapped_column(String(64), index=True)  # a department's idempotency key (see below)
     task_id: Mapped[int | None] = mapped_column(ForeignKey("task.id"))
     target_id: Mapped[int | None] = mapped_column(ForeignKey("target.id"))
     department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"), index=True)
@@ -201,6 +202,12 @@ class ProgressReport(Base):
     reporter: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     evidence: Mapped[list[Evidence]] = relationship(back_populates="report", cascade="all, delete-orphan")
+
+
+# One report per uid and department (reports under no department share one scope): a department's
+# uid never takes another's, and a retry finds its own report.
+Index("uq_progress_report_department_uid", func.coalesce(ProgressReport.department_id, 0), ProgressReport.uid,
+      unique=True)
 
 
 class Evidence(Base):

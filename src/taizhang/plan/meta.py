@@ -128,7 +128,8 @@ def find_period(title: str | None, text: str, deadline_years: list[int], issued:
     if not years:
         return None
     last = Counter(years).most_common(1)[0][0] if "十四五" not in text else 2025
-    last = max(last, max(y for y in years if y <= last))
+    # the last year of the window: no deadline at or before it (a 十四五 plan naming only 2030) keeps it
+    last = max(last, max((y for y in years if y <= last), default=last))
     # a five-year plan's window (十四五: 2021–2025); otherwise from the issue year or the first deadline
     start = {2025: 2021, 2020: 2016, 2015: 2011, 2030: 2026}.get(last)
     if span:  # a three-year action plan: its own span, not the five-year window

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from taizhang.errors import InputError
 from taizhang.ledger.models import Case, CaseEvent, Warning
+from taizhang.track import inputs
 from taizhang.track.model import Evaluation
 
 STATE_LABELS = {
@@ -143,7 +144,8 @@ def advance(session: Session, case_id: int, to_state: str, *, actor: str, reason
                          f"{STATE_LABELS[to_state]}({to_state}); next: {nexts}")
     if to_state == "returned" and not reason.strip():
         raise InputError(f"case {case_id}", "a return (退回) needs a reason")
-    on = on or dt.date.today()
+    on = inputs.day(on or dt.date.today(), "on", "办理日期")
+    inputs.text(reason, "reason", "理由", inputs.REASON_MAX)
     last = case.events[-1].on if case.events else case.opened_on
     if on < last:
         raise InputError(f"case {case_id}", f"date {on} is before the case's last step ({last})")

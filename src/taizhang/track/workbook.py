@@ -6,11 +6,15 @@
 完成百分比, 进展情况, 填报人) are editable, with data validation. A very hidden sheet carries the metadata
 (format, template version, department id, generation date); a 说明 sheet tells the user how to fill it.
 
-`import_workbook` reads a filled workbook back. Every row is checked first; each filled row becomes one
-report through `add_report` with a uid derived from its content, so importing the same file twice stores
-nothing new. If any row is wrong nothing is stored (unless `partial`), and every error is listed with its
-Excel row number. Rows with no value, percent or narrative are skipped. Evidence files named in the
-佐证材料 column are read from the workbook's own folder and stored with their SHA-256.
+`import_workbook` reads a filled workbook back for the department and the reporter its caller names —
+the signed-in user's department and name, or the department the bureau says it imports for; never the
+department in the workbook's metadata nor the 填报人 column. A workbook made for another department is
+refused on every filled row, as is a row on a task the department is not assigned. Every row is checked
+first, with the one report rule of `track/inputs.py`; each filled row becomes one report through
+`add_report` with a uid derived from its content, so importing the same file twice stores nothing new.
+If any row is wrong nothing is stored (unless `partial`), and every error is listed with its Excel row
+number. Rows with no value, percent or narrative are skipped. Evidence files named in the 佐证材料
+column are read from the workbook's own folder and stored with their SHA-256.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from taizhang.errors import InputError
 from taizhang.files import write_atomic
 from taizhang.ledger import departments
 from taizhang.ledger.models import Assignment, Department, Plan, ProgressReport, Target, Task
+from taizhang.track.inputs import check_report
 from taizhang.track.reports import MAX_EVIDENCE_BYTES, EvidenceFile, add_report, content_uid
 
 FORMAT = "taizhang-progress-workbook"
@@ -62,7 +67,6 @@ COLUMNS: list[tuple[str, int, bool]] = [
     ("键", 14, False),
 ]
 COL = {name: i + 1 for i, (name, _w, _e) in enumerate(COLUMNS)}
-MIN_DATE = dt.date(2000, 1, 1)
 
 HELP_TEXT = [
     "进度填报表填写说明",
@@ -73,11 +77,12 @@ HELP_TEXT = [
     "4. 数值：指标的当前实际值（单位同目标值），只在“指标”行填写；“任务”行填写完成百分比。",
     "5. 完成百分比(%)：0 到 100 之间的数字，例如 85 表示完成 85%。",
     "6. 进展情况：简要说明工作进展、存在问题和下一步措施。",
-    "7. 填报人：填报人姓名（导入时也可用 --reporter 统一指定）。",
+    "7. 填报人：仅供本单位内部记录；导入时以导入人的账号（命令行为 --reporter，默认为登录名）作为填报人。",
     "8. 佐证材料（可选）：与本表放在同一文件夹中的文件名，多个文件用分号（；）分隔，如 现场照片.jpg；验收报告.pdf。"
     "导入时文件连同校验值（SHA-256）一并保存。",
     "9. 数值、完成百分比和进展情况都为空的行视为本期未填报，导入时跳过。",
-    "10. 导入：taizhang report import 文件.xlsx。有任一行出错时不保存任何内容，并逐行列出错误（行号即 Excel 行号）；"
+    "10. 导入：在部门工作台上传，或 taizhang report import 文件.xlsx --dept 单位。本表只能由本单位导入；"
+    "截至日期不能晚于导入当天。有任一行出错时不保存任何内容，并逐行列出错误（行号即 Excel 行号）；"
     "加 --partial 则保存正确的行、列出错误的行。重复导入同一文件不会重复保存。",
     "11. 请勿增删列、改动工作表名称或隐藏的“键”列；需要新模板时重新运行 taizhang report template --dept 单位。",
 ]
@@ -158,7 +163,7 @@ def department_rows(session: Session, dept: Department) -> list[_Row]:
     return rows
 
 
-def _need_department(session: Session, dept: str) -> Department:
+def need_department(session: Session, dept: str) -> Department:
     found = departments.find(session, dept)
     if found is None:
         raise InputError(dept, "no such department in the registry (see `taizhang dept list`)")
@@ -173,7 +178,7 @@ def write_template(session: Session, dept: str, path: str | Path, *, as_of: dt.d
     from openpyxl.workbook.protection import WorkbookProtection
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    department = _need_department(session, dept)
+    department = need_department(session, dept)
     rows = department_rows(session, department)
     if not rows:
         raise InputError(dept, f"department {department.name!r} is assigned no live task: nothing to fill in")
@@ -347,7 +352,7 @@ def _parse_number(v: object, what: str, *, percent_format: bool = False) -> Deci
 _DATE_RE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 
 
-def _parse_date(v: object, latest: dt.date) -> dt.date:
+def _parse_date(v: object) -> dt.date:
     from openpyxl.utils.datetime import from_excel
 
     if _blank(v):
@@ -369,11 +374,7 @@ def _parse_date(v: object, latest: dt.date) -> dt.date:
             d = dt.date(int(m[1]), int(m[2]), int(m[3]))
         except ValueError:
             raise _RowProblem(f"截至日期: no such date: {s!r}") from None
-    if d < MIN_DATE:
-        raise _RowProblem(f"截至日期: {d.isoformat()} is before {MIN_DATE.isoformat()}")
-    if d > latest:
-        raise _RowProblem(f"截至日期: {d.isoformat()} is in the future")
-    return d
+    return d  # its range is the report rule's (track/inputs.py)
 
 
 def _canon(d: Decimal | None) -> str:
@@ -435,11 +436,11 @@ def _check_subject(session: Session, kind: str, ident: int, dept: Department) ->
     if task.removed:
         raise _RowProblem(f"task {task.id} was removed from its plan")
     if not any(a.department_id == dept.id for a in task.assignments):
-        raise _RowProblem(f"task {task.id} is not assigned to {dept.name}")
+        raise _RowProblem(f"任务 {task.id} 不由「{dept.name}」承担，不能以该部门的名义填报")
 
 
 def _parse_row(session: Session, r: int, cells: tuple[Any, ...], where: dict[str, int], dept: Department,
-               reporter: str | None, folder: Path, latest: dt.date) -> _Parsed | None:
+               reporter: str, folder: Path, made_for: str | None) -> _Parsed | None:
     from openpyxl.cell.read_only import EMPTY_CELL
 
     def cell(name: str) -> Any:
@@ -454,6 +455,8 @@ def _parse_row(session: Session, r: int, cells: tuple[Any, ...], where: dict[str
         if files:
             raise _RowProblem("佐证材料 given without a 数值, 完成百分比(%) or 进展情况")
         return None  # nothing reported on this row this time
+    if made_for is not None:
+        raise _RowProblem(f"本表是为「{made_for}」生成的填报表，不能以「{dept.name}」的名义导入（请下载本部门的填报表）")
     key = _text(cell("键").value)
     m = re.fullmatch(r"(task|target):(\d+)", key)
     if not m:
@@ -463,22 +466,17 @@ def _parse_row(session: Session, r: int, cells: tuple[Any, ...], where: dict[str
         raise _RowProblem(f"类型/编号 ({_text(cell('类型').value)} {_text(cell('编号').value)}) do not match "
                           f"the key {key} (the locked columns were altered)")
     _check_subject(session, kind, ident, dept)
-    as_of = _parse_date(cell("截至日期").value, latest)
+    as_of = _parse_date(cell("截至日期").value)
     value = _parse_number(value_cell.value, "数值")
     percent = _parse_number(pct_cell.value, "完成百分比(%)", percent_format="%" in (pct_cell.number_format or ""))
-    if value is not None and kind == "task":
-        raise _RowProblem("数值 is for targets; report a task by its 完成百分比(%)")
-    if percent is not None and not 0 <= percent <= 100:
-        raise _RowProblem(f"完成百分比(%) must be between 0 and 100, not {_num(percent)}")
-    for d, name, digits in ((value, "数值", 14), (percent, "完成百分比(%)", 4)):
-        if d is not None and d.adjusted() >= digits:
-            raise _RowProblem(f"{name}: {_num(d)} is too large")
-    who = _text(cell("填报人").value) or (reporter or "").strip()
-    if not who:
-        raise _RowProblem("填报人 (reporter) is empty (fill the column or pass --reporter)")
-    if len(who) > 100:
-        raise _RowProblem("填报人 (reporter) is longer than 100 characters")
-    return _Parsed(r, key, kind, ident, as_of, value, percent, narrative, who, _evidence_paths(files, folder))
+    # The reporter is the importer, not the 填报人 column (anyone can type a name there).
+    try:
+        checked = check_report(kind=kind, as_of=as_of, value=value, percent=percent, narrative=narrative,
+                               reporter=reporter)
+    except InputError as e:
+        raise _RowProblem(e.problem) from None
+    return _Parsed(r, key, kind, ident, checked.as_of, checked.value, checked.percent, checked.narrative,
+                   checked.reporter, _evidence_paths(files, folder))
 
 
 def _evidence_paths(files: str, folder: Path) -> list[Path]:
@@ -503,33 +501,41 @@ def _evidence(p: _Parsed) -> tuple[list[EvidenceFile], str]:
     return files, ",".join(hashlib.sha256(f.content).hexdigest() for f in files)
 
 
-def import_workbook(session: Session, path: str | Path, *, partial: bool = False,
-                    reporter: str | None = None) -> ImportSummary:
-    """Store the reports of a filled workbook (see the module doc). With errors and not `partial`,
-    nothing is stored and the summary lists every error."""
+def _current(session: Session, dept: Department | None) -> Department | None:
+    """The department as it is now (a merged department's successor)."""
+    while dept is not None and dept.merged_into_id is not None:
+        dept = session.get(Department, dept.merged_into_id)
+    return dept
+
+
+def _made_for(session: Session, meta: dict[str, str], dept: Department) -> str | None:
+    """The department the workbook was made for when it is not `dept` (its name as written), else None."""
+    try:
+        ident = int(meta.get("department_id", ""))
+    except ValueError:
+        ident = 0
+    made = _current(session, session.get(Department, ident)) if 0 < ident < 2**31 else None
+    if made is not None and made.id == dept.id:
+        return None
+    return meta.get("department") or (made.name if made else "另一部门")
+
+
+def import_workbook(session: Session, path: str | Path, *, department: Department, reporter: str,
+                    partial: bool = False) -> ImportSummary:
+    """Store the reports of a filled workbook as `department`'s, filed by `reporter` (see the module
+    doc). With errors and not `partial`, nothing is stored and the summary lists every error."""
     path = Path(path)
     wb = _open(path)
     meta = _metadata(path, wb)
-    try:
-        dept = session.get(Department, int(meta.get("department_id", "")))
-    except ValueError:
-        dept = None
-    while dept is not None and dept.merged_into_id is not None:
-        dept = session.get(Department, dept.merged_into_id)
-    if dept is None:
-        raise InputError(path, f"the workbook's department {meta.get('department')!r} is not in this ledger")
+    dept = _current(session, department) or department
+    made_for = _made_for(session, meta, dept)
     ws = wb[SHEET]
     where = _columns(path, ws)
-    # An as-of date may be in the future only up to the reporting date the template was made for.
-    try:
-        latest = max(dt.date.today(), dt.date.fromisoformat(meta.get("as_of", "")))
-    except ValueError:
-        latest = dt.date.today()
     summary = ImportSummary(str(path), dept.name, partial=partial)
     good: list[_Parsed] = []
     for r, cells in enumerate(ws.iter_rows(min_row=2), start=2):
         try:
-            parsed = _parse_row(session, r, cells, where, dept, reporter, path.parent, latest)
+            parsed = _parse_row(session, r, cells, where, dept, reporter, path.parent, made_for)
         except _RowProblem as e:
             summary.errors.append(RowError(r, str(e)))
             continue

@@ -53,20 +53,26 @@ def template(
 @report_app.command("import")
 def import_(
     file: Annotated[Path, typer.Argument(help="A filled workbook made by `taizhang report template`.")],
+    dept: Annotated[str | None, typer.Option("--dept", help="The department the reports are filed for (its "
+                                             "name or any alias): required, and the workbook must be "
+                                             "made for it.")] = None,
     partial: Annotated[bool, typer.Option("--partial", help="Store the good rows even if other rows "
                                           "have errors.")] = False,
-    reporter: Annotated[str | None, typer.Option("--reporter", help="Reporter for rows whose 填报人 "
-                                                 "is empty.")] = None,
+    reporter: Annotated[str | None, typer.Option("--reporter", help="Who reports (default: $TAIZHANG_USER "
+                                                 "or the login name); the 填报人 column is not used.")] = None,
     db: DbOption = None,
 ) -> None:
-    """Read a filled workbook back: one report per filled row, idempotent; any bad row stores nothing
-    (unless --partial), and every error is listed with its row number."""
-    from taizhang.track.workbook import import_workbook
+    """Read a filled workbook back for a department: one report per filled row, idempotent; any bad row
+    stores nothing (unless --partial), and every error is listed with its row number."""
+    from taizhang.track.workbook import import_workbook, need_department
 
     try:
+        if not dept:
+            raise InputError("--dept", "请用 --dept 指明为哪个部门导入（工作簿中记载的部门不作为依据）")
         lg = open_db(db)
         with lg.session(actor()) as s:
-            summary = import_workbook(s, file, partial=partial, reporter=reporter)
+            summary = import_workbook(s, file, department=need_department(s, dept), reporter=reporter or actor(),
+                                      partial=partial)
     except InputError as e:
         raise _fail(e) from None
     for line in summary.error_lines():

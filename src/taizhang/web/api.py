@@ -11,11 +11,12 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query
 from fastapi.security import HTTPBearer
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from taizhang.ledger.models import Case, Department, Plan, ProgressReport, Score, Target, Task
+from taizhang.track import inputs
 from taizhang.web import queries
 from taizhang.web.deps import Viewer, db, reader, writer
 
@@ -38,10 +39,9 @@ PAGE = Annotated[int, Query(ge=1, le=1000)]
 OFFSET = Annotated[int, Query(ge=0, le=10_000_000)]
 DbId = Annotated[int, Field(ge=1, le=2**31 - 1)]
 IdFilter = Annotated[int | None, Query(ge=1, le=2**31 - 1)]  # a row id as a filter: beyond it nothing matches
-YearFilter = Annotated[int | None, Query(ge=1900, le=2200)]
+YearFilter = Annotated[int | None, Query(ge=inputs.QUERY_EARLIEST.year, le=inputs.QUERY_LATEST.year)]
 # models.CASE_STATES
 CaseState = Literal["assigned", "rectifying", "pending_acceptance", "closed", "returned"]
-NO_NUL = r"^[^\x00]*$"  # PostgreSQL text cannot hold NUL; refused as invalid input rather than failing late
 
 
 class PlanOut(BaseModel):
@@ -88,13 +88,17 @@ class TargetOut(BaseModel):
 
 
 class ReportIn(BaseModel):
+    """A report; its reporter and department are the caller's (a body naming them is refused). The
+    limits are those of `track/inputs.toml`, checked again with every other entry path's in `add_report`."""
+
+    model_config = ConfigDict(extra="forbid")
     task_id: DbId | None = None
     target_id: DbId | None = None
     as_of: dt.date
-    value: float | None = Field(default=None, allow_inf_nan=False, ge=-1e12, le=1e12)
+    value: float | None = Field(default=None, allow_inf_nan=False, gt=-inputs.VALUE_MAX_ABS, lt=inputs.VALUE_MAX_ABS)
     percent: float | None = Field(default=None, ge=0, le=100, allow_inf_nan=False)
-    narrative: str = Field(default="", max_length=10000, pattern=NO_NUL)
-    uid: str | None = Field(default=None, min_length=1, max_length=64, pattern=NO_NUL)
+    narrative: str = Field(default="", max_length=inputs.NARRATIVE_MAX, pattern=inputs.NO_CONTROL)
+    uid: str | None = Field(default=None, min_length=1, max_length=inputs.UID_MAX, pattern=inputs.UID_PATTERN)
 
 
 class ReportOut(BaseModel):
@@ -142,7 +146,7 @@ class CaseOut(BaseModel):
 
 class AdvanceIn(BaseModel):
     to: Literal["rectifying", "pending_acceptance", "closed", "returned"]
-    reason: str = Field(default="", max_length=5000, pattern=NO_NUL)
+    reason: str = Field(default="", max_length=inputs.REASON_MAX, pattern=inputs.NO_CONTROL)
     on: dt.date | None = None
 
 
@@ -191,8 +195,11 @@ def _case(c: Case) -> CaseOut:
                             "reason": e.reason} for e in c.events])
 
 
+_NAMES = {"plan": "规划", "task": "任务", "target": "指标", "case": "督办事项"}
+
+
 def _404(what: str) -> HTTPException:
-    return HTTPException(status_code=404, detail=f"no such {what}")
+    return HTTPException(status_code=404, detail=f"没有这个{_NAMES[what]}")
 
 
 @router.get("/plans", response_model=list[PlanOut])
@@ -255,12 +262,14 @@ def list_reports(task_id: IdFilter = None, target_id: IdFilter = None, limit: PA
 
 @router.post("/reports", response_model=ReportOut, status_code=201,
              responses={403: _err("not your department"), 404: _err("no such subject"),
+                        409: _err("the uid was used for a report with other content"),
                         422: _err("invalid report")})
 def create_report(body: ReportIn, v: Viewer = Depends(writer), s: Session = Depends(db)) -> ReportOut:
+    from taizhang.errors import Conflict
     from taizhang.track.reports import add_report
 
     if (body.task_id is None) == (body.target_id is None):
-        raise HTTPException(status_code=422, detail="give exactly one of task_id and target_id")
+        raise HTTPException(status_code=422, detail="task_id 和 target_id 须给出且只给出一个")
     if body.target_id is not None and s.get(Target, body.target_id) is None:
         raise _404("target")
     task = queries.report_task(s, "task" if body.task_id is not None else "target",
@@ -268,10 +277,14 @@ def create_report(body: ReportIn, v: Viewer = Depends(writer), s: Session = Depe
     if task is None:
         raise _404("task")
     if not v.may_report(task):
-        raise HTTPException(status_code=403, detail="only the departments assigned to the task may report on it")
-    r, created = add_report(s, task_id=body.task_id, target_id=body.target_id, as_of=body.as_of,
-                            value=body.value, percent=body.percent, narrative=body.narrative,
-                            reporter=v.user.username if v.user else "api", department_id=v.report_department(task), uid=body.uid)
+        raise HTTPException(status_code=403, detail="只有承担该任务的部门可以填报")
+    try:
+        r, created = add_report(s, task_id=body.task_id, target_id=body.target_id, as_of=body.as_of,
+                                value=body.value, percent=body.percent, narrative=body.narrative,
+                                reporter=v.user.username if v.user else "api",
+                                department_id=v.report_department(task), uid=body.uid)
+    except Conflict as e:
+        raise HTTPException(status_code=409, detail=e.problem) from None
     return _report(r, created)
 
 
@@ -281,8 +294,8 @@ def list_warnings(as_of: dt.date | None = None, colour: Literal["red", "yellow",
     from taizhang.web.queries import evaluations
 
     day = as_of or dt.date.today()
-    if not dt.date(1900, 1, 1) <= day <= dt.date(2200, 12, 31):
-        raise HTTPException(status_code=422, detail="as_of out of range")
+    if not inputs.QUERY_EARLIEST <= day <= inputs.QUERY_LATEST:
+        raise HTTPException(status_code=422, detail=f"as_of 应在 {inputs.QUERY_EARLIEST} 到 {inputs.QUERY_LATEST} 之间")
     evs = [e for e in evaluations(s, day) if e.colour and (colour is None or e.colour == colour)]
     evs.sort(key=lambda e: (-e.rank, -(e.gap or 0)))
     return [WarningOut(**{k: getattr(e, k) for k in WarningOut.model_fields}) for e in evs]
@@ -308,8 +321,8 @@ def advance_case(case_id: int, body: AdvanceIn, v: Viewer = Depends(writer), s: 
         raise _404("case")
     refusal = v.case_refusal(c, body.to)
     if refusal is not None:
-        raise HTTPException(status_code=403, detail={"department": "not your department's case",
-                                                     "bureau": "acceptance and return are the bureau's"}[refusal])
+        raise HTTPException(status_code=403, detail={"department": "只能办理本部门的督办事项",
+                                                     "bureau": "验收销号或退回由牵头单位办理"}[refusal])
     try:
         c = advance(s, case_id, body.to, actor=v.user.username if v.user else "api", reason=body.reason,
                     on=body.on or dt.date.today())

@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -76,6 +77,16 @@ def create_app(ledger: Ledger, shared: SharedPages | None = None) -> FastAPI:
             return JSONResponse({"detail": exc.line()}, status_code=422)
         return HTMLResponse(templates.get_template("error.html").render(
             request=request, user=None, title="输入有误", message=exc.line()), status_code=422)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError):  # type: ignore[no-untyped-def]
+        from taizhang.web.problems import describe, listed
+
+        line = describe(exc.errors())
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": line, "errors": listed(exc.errors())}, status_code=422)
+        return HTMLResponse(templates.get_template("error.html").render(
+            request=request, user=None, title="输入有误", message=line), status_code=422)
 
     app.include_router(pages.router)  # matched first: the pages are most of the requests
     app.include_router(api.router)

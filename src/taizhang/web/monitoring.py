@@ -12,11 +12,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from taizhang.ledger.models import IndicatorValue, Target
+from taizhang.track.inputs import query_year
 
 CLASS_NAMES = {1: "Ⅰ类", 2: "Ⅱ类", 3: "Ⅲ类", 4: "Ⅳ类", 5: "Ⅴ类", 6: "劣Ⅴ类"}
 
 
 def monitor_view(s: Session, params: Mapping[str, str]) -> dict[str, Any]:
+    asked = query_year(params.get("year"))
     series = list(s.scalars(select(IndicatorValue.series).distinct()))
     aqi_series = sorted(x for x in series if x.startswith("air:") and x.endswith(":AQI"))
     chosen = params.get("series") or (aqi_series[0] if aqi_series else None)
@@ -27,8 +29,7 @@ def monitor_view(s: Session, params: Mapping[str, str]) -> dict[str, Any]:
         rows = s.execute(select(IndicatorValue.as_of, IndicatorValue.value)
                          .where(IndicatorValue.series == chosen).order_by(IndicatorValue.as_of)).all()
         years = sorted({d.year for d, _ in rows})
-        raw_year = params.get("year")
-        year = int(raw_year) if raw_year and raw_year.isdigit() else (years[-1] if years else None)
+        year = asked or (years[-1] if years else None)
         calendar = [[d.isoformat(), float(v)] for d, v in rows if d.year == year]
     good = []
     ratios = sorted(x for x in series if x.endswith(":good_ratio"))

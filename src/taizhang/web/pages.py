@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
@@ -13,7 +14,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from taizhang.errors import InputError
+from taizhang.errors import Conflict, InputError
 from taizhang.ledger.models import (
     Case,
     Department,
@@ -25,6 +26,7 @@ from taizhang.ledger.models import (
     Target,
     Task,
 )
+from taizhang.track import inputs
 from taizhang.web import auth, queries, subjects
 from taizhang.web.app import Forbidden, templates
 from taizhang.web.deps import Viewer, admin, check_csrf, db, reader, viewer, writer
@@ -41,13 +43,26 @@ def render(request: Request, name: str, v: Viewer | None, status: int = 200, **c
 
 
 def as_of_param(request: Request) -> dt.date:
-    raw = request.query_params.get("as_of")
-    if raw:
-        try:
-            return dt.date.fromisoformat(raw)
-        except ValueError:
-            raise InputError("as_of", f"not a date: {raw!r}") from None
-    return dt.date.today()
+    """?as_of= (a date from 2000 to 2100, track/inputs.toml), else today."""
+    return inputs.query_date(request.query_params.get("as_of")) or dt.date.today()
+
+
+def upload_name(file: UploadFile, default: str) -> str:
+    """An uploaded file's own name (no folders); a name that is no file name (`.`, `..`) is refused."""
+    raw = file.filename or default
+    name = raw.replace("\\", "/").rsplit("/", 1)[-1].strip()
+    if name in ("", ".", "..") or inputs.CONTROL.search(name) or len(name.encode()) > 255:
+        raise InputError("file", f"上传的文件名无效：{raw[:60]!r}")
+    return name
+
+
+@contextmanager
+def uploaded_as(name: str) -> Iterator[None]:
+    """Errors about an upload name the file as the user named it, never its server-side temporary path."""
+    try:
+        yield
+    except InputError as e:
+        raise InputError(name, e.problem) from None
 
 
 # ---- sign in / out -------------------------------------------------------------------------------
@@ -119,7 +134,7 @@ def plans(request: Request, v: Viewer = Depends(reader), s: Session = Depends(db
 def plan_page(plan_id: int, request: Request, v: Viewer = Depends(reader), s: Session = Depends(db)) -> Response:
     from taizhang.ledger.versions import diff
 
-    plan = s.get(Plan, plan_id)
+    plan = s.get(Plan, plan_id) if inputs.valid_id(plan_id) else None
     if plan is None:
         return render(request, "error.html", v, status=404, title="未找到", message="没有这个规划。")
     sections = s.scalars(select(Section).where(Section.plan_id == plan_id, ~Section.removed)
@@ -153,8 +168,8 @@ async def plan_upload(request: Request, file: UploadFile = File(...), v: Viewer 
     from taizhang.web.highlight import highlight
 
     data = await file.read()
-    name = Path(file.filename or "plan.txt").name
-    with tempfile.TemporaryDirectory() as tmp:
+    name = upload_name(file, "plan.txt")
+    with tempfile.TemporaryDirectory() as tmp, uploaded_as(name):
         path = Path(tmp) / name
         path.write_bytes(data)
         text = read_document(path)
@@ -171,15 +186,15 @@ async def plan_upload(request: Request, file: UploadFile = File(...), v: Viewer 
 async def plan_confirm(request: Request, v: Viewer = Depends(admin), s: Session = Depends(db)) -> Response:
     """Apply the corrections made on the preview, keep them with the version, import into the ledger."""
     from taizhang.ledger.importer import import_plan
-    from taizhang.plan.model import Plan as PlanDoc
+    from taizhang.web.confirm import checked_plan, cites, parse_payload, source_name
     from taizhang.web.highlight import apply_corrections
 
     form = await request.form()
-    content = json.loads(str(form.get("payload") or "{}"))
+    content = parse_payload(str(form.get("payload") or "{}"))
+    checked_plan(content)  # before the corrections, which find tasks and targets by id
     corrections = apply_corrections(content, {k: str(val) for k, val in form.items()})
-    result = import_plan(s, PlanDoc.from_dict(content), source=str(form.get("source") or "upload"),
-                         cites=content.get("cites") or [],
-                         extra={"corrections": corrections} if corrections else None)
+    result = import_plan(s, checked_plan(content), source=source_name(str(form.get("source") or "upload")),
+                         cites=cites(content), extra={"corrections": corrections} if corrections else None)
     return RedirectResponse(f"/plans/{result.plan_id}?imported={result.version}", status_code=303)
 
 
@@ -187,7 +202,7 @@ async def plan_confirm(request: Request, v: Viewer = Depends(admin), s: Session 
 
 @router.get("/tasks/{task_id}")
 def task_page(task_id: int, request: Request, v: Viewer = Depends(reader), s: Session = Depends(db)) -> Response:
-    task = subjects.task_view(s, task_id)
+    task = subjects.task_view(s, task_id) if inputs.valid_id(task_id) else None
     if task is None:
         return render(request, "error.html", v, status=404, title="未找到", message="没有这个任务。")
     as_of = as_of_param(request)
@@ -202,7 +217,7 @@ def task_page(task_id: int, request: Request, v: Viewer = Depends(reader), s: Se
 
 @router.get("/targets/{target_id}")
 def target_page(target_id: int, request: Request, v: Viewer = Depends(reader), s: Session = Depends(db)) -> Response:
-    t = s.get(Target, target_id)
+    t = s.get(Target, target_id) if inputs.valid_id(target_id) else None
     if t is None:
         return render(request, "error.html", v, status=404, title="未找到", message="没有这个指标。")
     as_of = as_of_param(request)
@@ -243,10 +258,10 @@ def _chart(ev, reports, kind: str, deadline, goal: float | None = None, series=(
 
 
 @router.get("/evidence/{evidence_id}")
-def evidence(evidence_id: int, v: Viewer = Depends(reader), s: Session = Depends(db)) -> Response:
-    ev = s.get(Evidence, evidence_id)
+def evidence(evidence_id: int, request: Request, v: Viewer = Depends(reader), s: Session = Depends(db)) -> Response:
+    ev = s.get(Evidence, evidence_id) if inputs.valid_id(evidence_id) else None
     if ev is None:
-        return Response("not found", status_code=404)
+        return render(request, "error.html", v, status=404, title="未找到", message="没有这个佐证材料。")
     from urllib.parse import quote
 
     return Response(ev.content, media_type=ev.media_type, headers={
@@ -260,10 +275,12 @@ def _workbench_dept(request: Request, v: Viewer, s: Session) -> Department:
     if v.role == "department":
         dept = s.get(Department, v.user.department_id) if v.user else None
     else:
-        raw = request.query_params.get("dept")
-        dept = s.get(Department, int(raw)) if raw and raw.isdigit() else None
+        ident = inputs.query_id(request.query_params.get("dept"), "dept")
+        dept = s.get(Department, ident) if ident else None
+        if ident and dept is None:
+            raise InputError("dept", f"没有编号为 {ident} 的部门")
     if dept is None:
-        raise Forbidden("请选择部门。") if v.role == "department" else InputError("dept", "choose a department")
+        raise Forbidden("请选择部门。") if v.role == "department" else InputError("dept", "请选择部门（?dept=编号）")
     return dept
 
 
@@ -303,23 +320,23 @@ async def submit_report(
     from taizhang.track.reports import EvidenceFile, add_report
 
     kind, _, raw_id = subject.partition(":")
-    if kind not in ("task", "target") or not raw_id.isdigit():
-        raise InputError("subject", f"not a task or target: {subject!r}")
-    sid = int(raw_id)
+    sid = inputs.query_id(raw_id, "subject") if kind in ("task", "target") else None
+    if sid is None:
+        raise InputError("subject", f"应为 task:编号 或 target:编号：{subject[:40]!r}")
     task = queries.report_task(s, kind, sid)
     if task is None:
-        raise InputError("subject", "no such task or target")
+        raise InputError("subject", "没有这个任务或指标")
     if not v.may_report(task):
         raise Forbidden("只能填报本部门承担的任务。")
-    try:
-        day = dt.date.fromisoformat(as_of)
-    except ValueError:
-        raise InputError("as_of", f"not a date: {as_of!r}") from None
+    day = inputs.parse_day(as_of, "as_of")
     evidence = [EvidenceFile(f.filename or "file", await f.read(), f.content_type) for f in files if f.filename]
-    add_report(s, task_id=sid if kind == "task" else None, target_id=sid if kind == "target" else None,
-               as_of=day, value=value or None, percent=percent or None, narrative=narrative,
-               reporter=v.user.username if v.user else "web", department_id=v.report_department(task), uid=uid or None,
-               evidence=evidence)
+    try:
+        add_report(s, task_id=sid if kind == "task" else None, target_id=sid if kind == "target" else None,
+                   as_of=day, value=value or None, percent=percent or None, narrative=narrative,
+                   reporter=v.user.username if v.user else "web", department_id=v.report_department(task),
+                   uid=uid or None, evidence=evidence)
+    except Conflict as e:
+        return render(request, "error.html", v, status=409, title="重复的 uid", message=e.problem)
     back = request.headers.get("referer") or f"/{kind}s/{sid}"
     return RedirectResponse(back, status_code=303)
 
@@ -353,10 +370,11 @@ async def dept_import(request: Request, file: UploadFile = File(...), v: Viewer 
     dept = _workbench_dept(request, v, s)
     if not v.can_write_for(dept.id):
         raise Forbidden("只能导入本部门的填报表。")
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / Path(file.filename or "upload.xlsx").name
+    name = upload_name(file, "upload.xlsx")
+    with tempfile.TemporaryDirectory() as tmp, uploaded_as(name):
+        path = Path(tmp) / name
         path.write_bytes(await file.read())
-        summary = import_workbook(s, path, partial=False, reporter=v.user.username if v.user else None)
+        summary = import_workbook(s, path, department=dept, reporter=v.user.username if v.user else "web")
     errors = [f"第 {e.row} 行：{e.reason}" for e in summary.errors]
     if errors:
         s.rollback()
@@ -388,9 +406,9 @@ def case_advance(case_id: int, to: str = Form(...), reason: str = Form(""), v: V
                  s: Session = Depends(db)) -> Response:
     from taizhang.track.cases import advance, state_of
 
-    case = s.get(Case, case_id)
+    case = s.get(Case, case_id) if inputs.valid_id(case_id) else None
     if case is None:
-        raise InputError("case", f"no case {case_id}")
+        raise InputError("case", f"没有编号为 {case_id} 的督办事项")
     refusal = v.case_refusal(case, state_of(to))
     if refusal is not None:
         raise Forbidden({"department": "只能办理本部门的督办事项。", "bureau": "验收销号或退回由牵头单位办理。"}[refusal])
@@ -402,7 +420,7 @@ def case_advance(case_id: int, to: str = Form(...), reason: str = Form(""), v: V
 def assess_page(request: Request, v: Viewer = Depends(reader), s: Session = Depends(db)) -> Response:
     from taizhang.track.assess import score_year
 
-    year = int(request.query_params.get("year") or dt.date.today().year)
+    year = inputs.query_year(request.query_params.get("year")) or dt.date.today().year
     as_of = min(dt.date(year, 12, 31), as_of_param(request))
     scores = score_year(s, queries.evaluations(s, as_of), year, as_of=as_of)
     return render(request, "assess.html", v, title="考核", scores=scores, year=year, as_of=as_of)
@@ -475,9 +493,7 @@ def export_bulletin(ext: str, request: Request, v: Viewer = Depends(reader), s: 
 
     if ext not in ("docx", "pdf"):
         return Response("unknown format", status_code=404)
-    month = request.query_params.get("month") or dt.date.today().strftime("%Y-%m")
-    if not re.fullmatch(r"\d{4}-\d{2}", month):
-        raise InputError("month", f"not a month (YYYY-MM): {month!r}")
+    month = inputs.query_month(request.query_params.get("month")) or dt.date.today().strftime("%Y-%m")
     bulletin = build_bulletin(s, month)
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / f"bulletin.{ext}"
