@@ -10,14 +10,14 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
-from fastapi.templating import Jinja2Templates
 
 from taizhang.errors import InputError
 from taizhang.ledger.db import Ledger
+from taizhang.web import api, pages
+from taizhang.web.errors import Forbidden, NotSignedIn
+from taizhang.web.problems import describe, listed
 from taizhang.web.shared import SharedPages
-
-HERE = Path(__file__).parent
-templates = Jinja2Templates(directory=str(HERE / "templates"))
+from taizhang.web.templating import HERE, templates
 
 
 def vendor_dir() -> Path | None:
@@ -29,18 +29,8 @@ def vendor_dir() -> Path | None:
     return None
 
 
-class NotSignedIn(Exception):
-    pass
-
-
-class Forbidden(Exception):
-    pass
-
-
 def create_app(ledger: Ledger, shared: SharedPages | None = None) -> FastAPI:
     """The app on `ledger`; `shared`: the page parts shared by the worker processes of one `serve`."""
-    from taizhang.web import api, pages
-
     app = FastAPI(
         title="taizhang 台账 API",
         version="1",
@@ -80,8 +70,6 @@ def create_app(ledger: Ledger, shared: SharedPages | None = None) -> FastAPI:
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError):  # type: ignore[no-untyped-def]
-        from taizhang.web.problems import describe, listed
-
         line = describe(exc.errors())
         if request.url.path.startswith("/api/"):
             return JSONResponse({"detail": line, "errors": listed(exc.errors())}, status_code=422)

@@ -13,7 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from taizhang.ledger.models import Case, Task, User, UserSession
 from taizhang.track.cases import BUREAU_ONLY
 from taizhang.web import auth
-from taizhang.web.app import Forbidden, NotSignedIn
+from taizhang.web.errors import Forbidden, NotSignedIn
 
 READ_ROLES = ("admin", "department", "leader")
 

@@ -28,8 +28,9 @@ from taizhang.ledger.models import (
 )
 from taizhang.track import inputs
 from taizhang.web import auth, queries, subjects
-from taizhang.web.app import Forbidden, templates
 from taizhang.web.deps import Viewer, admin, check_csrf, db, reader, viewer, writer
+from taizhang.web.errors import Forbidden
+from taizhang.web.templating import templates
 
 router = APIRouter(include_in_schema=False)
 
