@@ -4,6 +4,8 @@ is real characters drawn with an embedded CJK font (not boxes)."""
 from __future__ import annotations
 
 import io
+import os
+import re
 from pathlib import Path
 
 import pytest
@@ -84,8 +86,8 @@ def test_pdf_has_real_chinese_text_in_an_embedded_font(bulletin: Bulletin, tmp_p
         assert must in text.replace("\n", ""), must
     assert "(cid:" not in text and "\ufffd" not in text and "□" not in text
     assert images == 2
-    # every character is drawn in an embedded TrueType subset of Noto Sans CJK
-    assert used and all("NotoSansCJK" in name and name[6] == "+" for name in used)
+    # every character is drawn in an embedded TrueType subset of Noto Serif / Sans (SC or CJK SC)
+    assert used and all(re.search(r"Noto(Serif|Sans)(SC|CJK)", name) and name[6] == "+" for name in used), used
     assert all(size > 1000 for size in embedded.values()), embedded
     # not boxes: the title's 11 different characters are drawn as 11 different, non-blank glyphs
     assert "".join(c["text"] for c in title_chars) == TITLE
@@ -109,8 +111,9 @@ def test_pdf_without_the_font_says_how_to_install_it(bulletin: Bulletin, tmp_pat
     from taizhang.report.bulletin_pdf import write_pdf
 
     monkeypatch.setattr(fonts, "FONT_DIRS", (tmp_path / "nowhere",))
+    monkeypatch.setattr(fonts, "node_modules_dirs", lambda: [])
     monkeypatch.delenv("TAIZHANG_CJK_FONT", raising=False)
-    with pytest.raises(InputError, match="fonts-noto-cjk"):
+    with pytest.raises(InputError, match="npm ci"):
         write_pdf(bulletin, tmp_path / "b.pdf")
     assert not (tmp_path / "b.pdf").exists()
 
@@ -123,10 +126,51 @@ def test_font_subset_is_truetype_with_the_glyphs(tmp_path: Path) -> None:
     path = truetype_subset("调度通报", tmp_path / "f.ttf")
     font = TTFont(str(path))
     assert "glyf" in font and "CFF " not in font
-    assert font["name"].getDebugName(1) == "Noto Sans CJK SC"
+    assert font["name"].getDebugName(1) in ("Noto Serif SC", "Noto Serif CJK SC")
     cmap = font.getBestCmap()
     for ch in "调度通报A1，":
         glyph = font["glyf"][cmap[ord(ch)]]
         assert glyph.numberOfContours > 0, ch
     assert ord("污") not in cmap  # only what was asked for (and the base set)
     assert len(io.BytesIO(path.read_bytes()).getvalue()) < 100_000
+
+
+@pytest.fixture
+def npm_fonts_only(monkeypatch, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A fresh machine after the README's first command: no system CJK font, only what `npm ci` installed."""
+    from taizhang.report import fonts
+
+    monkeypatch.setattr(fonts, "FONT_DIRS", (tmp_path / "no-system-fonts",))
+    monkeypatch.setenv("TAIZHANG_SYSTEM_FONTS", "0")
+    monkeypatch.delenv("TAIZHANG_CJK_FONT", raising=False)
+    if fonts._npm_file("serif", "regular") is None:
+        msg = "the npm font packages are not installed: run `npm ci` in the repository"
+        if os.environ.get("CI"):
+            pytest.fail(msg)
+        pytest.skip(msg)
+
+
+def test_bulletins_build_with_only_the_npm_fonts(bulletin: Bulletin, tmp_path: Path, npm_fonts_only) -> None:  # type: ignore[no-untyped-def]
+    import pdfplumber
+    from docx import Document
+
+    from taizhang.report.bulletin_docx import write_docx
+    from taizhang.report.bulletin_pdf import write_pdf
+
+    docx = write_docx(bulletin, tmp_path / "通报.docx")
+    assert Document(str(docx)).paragraphs[0].text == TITLE
+    out = write_pdf(bulletin, tmp_path / "通报.pdf")
+    with pdfplumber.open(out) as pdf:
+        chars = [c for p in pdf.pages for c in p.chars]
+        fonts = _font_objects(pdf)
+    used = {c["fontname"] for c in chars}
+    assert {n.split("+", 1)[1] for n in used} == {"NotoSerifSC-Bold", "NotoSerifSC-Regular", "NotoSansSC-Bold"}
+    assert all(n in fonts for n in used)
+    # body text in the serif, headings in the sans, the title in the bold serif
+    body = [c for c in chars if c["size"] < 12 and c["text"] == "截"]
+    assert body and {c["fontname"].split("+")[1] for c in body} == {"NotoSerifSC-Regular"}
+    heading = [c for c in chars if c["text"] == "况"]  # 一、总体情况
+    assert "NotoSansSC-Bold" in {c["fontname"].split("+")[1] for c in heading}
+    title = [c for c in chars if c["size"] > 15]
+    assert "".join(c["text"] for c in title) == TITLE
+    assert {c["fontname"].split("+")[1] for c in title} == {"NotoSerifSC-Bold"}

@@ -1,4 +1,5 @@
-"""The bulletin as PDF (ReportLab), with a subset of Noto Sans CJK SC embedded (see fonts.py)."""
+"""The bulletin as PDF (ReportLab), with subsets of Noto Serif SC (body) and Noto Sans SC (headings)
+embedded (see fonts.py)."""
 
 from __future__ import annotations
 
@@ -37,17 +38,17 @@ def _register(path: Path) -> str:
     return name
 
 
-def _styles(regular: str, bold: str) -> dict[str, ParagraphStyle]:
-    base = {"fontName": regular, "wordWrap": "CJK"}
+def _styles(fonts: dict[str, str]) -> dict[str, ParagraphStyle]:
+    base = {"fontName": fonts["body"], "wordWrap": "CJK"}
     return {
-        "title": ParagraphStyle("title", **{**base, "fontName": bold}, fontSize=20, leading=28, alignment=TA_CENTER,
+        "title": ParagraphStyle("title", **{**base, "fontName": fonts["title"]}, fontSize=20, leading=28, alignment=TA_CENTER,
                                 textColor=colors.HexColor("#C00000"), spaceAfter=6),
-        "h1": ParagraphStyle("h1", **{**base, "fontName": bold}, fontSize=14, leading=20, spaceBefore=10,
+        "h1": ParagraphStyle("h1", **{**base, "fontName": fonts["heading"]}, fontSize=14, leading=20, spaceBefore=10,
                              spaceAfter=4),
         "body": ParagraphStyle("body", **base, fontSize=11, leading=18, firstLineIndent=22, alignment=TA_JUSTIFY),
         "center": ParagraphStyle("center", **base, fontSize=11, leading=18, alignment=TA_CENTER),
         "cell": ParagraphStyle("cell", **base, fontSize=7.5, leading=10),
-        "head": ParagraphStyle("head", **{**base, "fontName": bold}, fontSize=7.5, leading=10),
+        "head": ParagraphStyle("head", **{**base, "fontName": fonts["heading"]}, fontSize=7.5, leading=10),
         "caption": ParagraphStyle("caption", **base, fontSize=9, leading=12, alignment=TA_CENTER, spaceAfter=8),
     }
 
@@ -81,8 +82,8 @@ def _image(block: Image, width: float) -> RLImage:
 
 
 def render_pdf(doc: Document) -> bytes:
-    regular, bold = _register(doc.font_regular), _register(doc.font_bold)
-    st = _styles(regular, bold)
+    fonts = {role: _register(path) for role, path in doc.fonts.items()}
+    st = _styles(fonts)
     buf = io.BytesIO()
     title = next((b.text for b in doc.blocks if isinstance(b, Heading) and b.level == 0), "")
     pdf = SimpleDocTemplate(buf, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
@@ -102,7 +103,7 @@ def render_pdf(doc: Document) -> bytes:
             story.append(RLParagraph(escape(block.caption), st["caption"]))
 
     def page_number(canvas, _doc) -> None:  # type: ignore[no-untyped-def]
-        canvas.setFont(regular, 8)
+        canvas.setFont(fonts["body"], 8)
         canvas.drawCentredString(A4[0] / 2, 1.2 * cm, f"— {canvas.getPageNumber()} —")
 
     pdf.build(story, onFirstPage=page_number, onLaterPages=page_number)

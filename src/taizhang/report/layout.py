@@ -41,11 +41,15 @@ class Image:
 Block = Heading | Paragraph | Table | Image
 
 
+# The font of each part of the bulletin: (family, weight) of fonts.py.
+ROLES = {"body": ("serif", "regular"), "title": ("serif", "bold"), "heading": ("sans", "bold"),
+         "chart": ("sans", "regular")}
+
+
 @dataclass
 class Document:
     blocks: list[Block]
-    font_regular: Path
-    font_bold: Path
+    fonts: dict[str, Path]  # role (ROLES) → the TrueType subset that draws it
 
     def text(self) -> str:
         return "".join(_block_text(b) for b in self.blocks)
@@ -132,24 +136,26 @@ def blocks(b: Bulletin, charts: dict[str, bytes]) -> list[Block]:
     return out
 
 
-def _bold_text(bs: list[Block]) -> str:
-    return "".join(x.text if isinstance(x, Heading) else "".join(x.header) for x in bs
-                   if isinstance(x, Heading | Table))
+def _role_text(bs: list[Block]) -> dict[str, str]:
+    """The text each font role draws: the title, the headings and table headers, the rest."""
+    title = "".join(x.text for x in bs if isinstance(x, Heading) and x.level == 0)
+    heading = "".join(x.text if isinstance(x, Heading) else "".join(x.header) for x in bs
+                      if isinstance(x, Table) or isinstance(x, Heading) and x.level > 0)
+    return {"title": title, "heading": heading, "body": "".join(_block_text(x) for x in bs)}
 
 
 def compose(b: Bulletin, workdir: Path, *, embed_text: bool = True) -> Document:
     """Lay the bulletin out; the CJK font subsets and the chart images are made in `workdir`.
 
-    With `embed_text` (the PDF) the regular subset covers the whole text and a bold one the headings;
-    without (Word, whose text is drawn by the reader's fonts) only the charts' characters are cut.
+    With `embed_text` (the PDF) there is a subset for each role of ROLES, each holding the characters of
+    its text; without (Word, whose text is drawn by the reader's fonts) only the charts' characters are cut.
     """
     from taizhang.report.fonts import truetype_subset
 
-    plain = blocks(b, {"status": b"", "progress": b""})
-    text = chart_strings(b)
+    texts = {"chart": chart_strings(b)}
     if embed_text:
-        text += "".join(_block_text(x) for x in plain)
-    regular = truetype_subset(text, workdir / "cjk-regular.ttf")
-    bold = truetype_subset(_bold_text(plain), workdir / "cjk-bold.ttf", weight="bold") if embed_text else regular
-    charts = {"status": status_chart(b, regular), "progress": progress_chart(b, regular)}
-    return Document(blocks(b, charts), regular, bold)
+        texts.update(_role_text(blocks(b, {"status": b"", "progress": b""})))
+    fonts = {role: truetype_subset(text, workdir / f"cjk-{role}.ttf", family=ROLES[role][0],
+                                   weight=ROLES[role][1]) for role, text in texts.items()}
+    charts = {"status": status_chart(b, fonts["chart"]), "progress": progress_chart(b, fonts["chart"])}
+    return Document(blocks(b, charts), fonts)
