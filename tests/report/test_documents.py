@@ -33,7 +33,8 @@ def test_docx_has_lists_tables_and_images(bulletin: Bulletin, tmp_path: Path) ->
     doc = Document(str(out))
     text = [p.text for p in doc.paragraphs]
     assert text[0] == TITLE
-    assert "2024年第5期" in text[1] and "2024年5月31日" in text[1]
+    assert text[1] == "2024年第5期"  # the issue number under the title
+    assert text[2] == "青溪县污染防治攻坚战领导小组办公室\t2024年5月31日"  # issuer, and the date of the data
     assert any("红色预警2项（任务1项、指标1项），黄色预警1项" in t for t in text)
     assert any("整改时序进度达标率100.0%（2/2）" in t for t in text)
     red, yellow, depts = doc.tables
@@ -174,3 +175,42 @@ def test_bulletins_build_with_only_the_npm_fonts(bulletin: Bulletin, tmp_path: P
     title = [c for c in chars if c["size"] > 15]
     assert "".join(c["text"] for c in title) == TITLE
     assert {c["fontname"].split("+")[1] for c in title} == {"NotoSerifSC-Bold"}
+
+
+def test_docx_has_page_numbers_and_keeps_headings_with_what_follows(bulletin: Bulletin, tmp_path: Path) -> None:
+    from docx import Document
+    from docx.oxml.ns import qn
+
+    from taizhang.report.bulletin_docx import write_docx
+
+    doc = Document(str(write_docx(bulletin, tmp_path / "b.docx")))
+    footer = doc.sections[0].footer.paragraphs[0]._p
+    assert [t.text.strip() for t in footer.iter(qn("w:instrText"))] == ["PAGE"]
+    headings = [p for p in doc.paragraphs if p.text[:2] in ("一、", "二、", "三、", "四、", "五、")]
+    assert len(headings) == 5 and all(p.paragraph_format.keep_with_next for p in headings)
+    masthead = doc.paragraphs[2]._p
+    assert masthead.find(qn("w:pPr")).find(qn("w:pBdr")).find(qn("w:bottom")).get(qn("w:color")) == "C00000"
+
+
+def test_pdf_headings_keep_with_what_follows_and_pages_are_numbered(bulletin: Bulletin, tmp_path: Path) -> None:
+    import pdfplumber
+    from reportlab.platypus import CondPageBreak, KeepTogether
+    from reportlab.platypus import Paragraph as RLParagraph
+
+    from taizhang.report import bulletin_pdf
+    from taizhang.report.layout import compose
+
+    doc = compose(bulletin, tmp_path)
+    st = bulletin_pdf._styles({role: "Helvetica" for role in doc.fonts})
+    story = bulletin_pdf.flowables(doc, st, 400)
+    at = [i for i, f in enumerate(story) if isinstance(f, RLParagraph) and f.style.name == "h1"]
+    assert len(at) == 5
+    for i in at:  # room is made for each heading, and it keeps with a paragraph or chart that follows it
+        assert isinstance(story[i - 1], CondPageBreak) and story[i - 1].height >= 4 * 28.3
+        assert story[i].keepWithNext or type(story[i + 1]).__name__ == "Table"
+    assert sum(isinstance(f, KeepTogether) for f in story) == 2  # each chart with its caption
+    out = bulletin_pdf.write_pdf(bulletin, tmp_path / "b.pdf")
+    with pdfplumber.open(out) as pdf:
+        texts = [p.extract_text() or "" for p in pdf.pages]
+        assert texts[0].splitlines()[2].startswith("青溪县污染防治攻坚战领导小组办公室")
+    assert all(t.strip().endswith(f"— {i} —") for i, t in enumerate(texts, 1))

@@ -10,23 +10,25 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import CondPageBreak, KeepTogether, SimpleDocTemplate, Spacer, TableStyle
 from reportlab.platypus import Image as RLImage
 from reportlab.platypus import Paragraph as RLParagraph
-from reportlab.platypus import SimpleDocTemplate, Spacer, TableStyle
 from reportlab.platypus import Table as RLTable
 
 from taizhang.files import write_bytes
 from taizhang.report.bulletin import Bulletin
-from taizhang.report.layout import Document, Heading, Image, Paragraph, Table, compose
+from taizhang.report.layout import Document, Heading, Image, Masthead, Paragraph, Table, compose
 
 SHADES = {"red": colors.HexColor("#F8D0D0"), "yellow": colors.HexColor("#FFF1C2")}
+RED = colors.HexColor("#C00000")
 MARGIN = 2.0 * cm
+HEADING_ROOM = 5.0 * cm  # a heading starts a new page unless this much room is left for it and what follows
 
 
 def _register(path: Path) -> str:
@@ -42,11 +44,13 @@ def _styles(fonts: dict[str, str]) -> dict[str, ParagraphStyle]:
     base = {"fontName": fonts["body"], "wordWrap": "CJK"}
     return {
         "title": ParagraphStyle("title", **{**base, "fontName": fonts["title"]}, fontSize=20, leading=28, alignment=TA_CENTER,
-                                textColor=colors.HexColor("#C00000"), spaceAfter=6),
+                                textColor=RED, spaceAfter=6),
         "h1": ParagraphStyle("h1", **{**base, "fontName": fonts["heading"]}, fontSize=14, leading=20, spaceBefore=10,
                              spaceAfter=4),
         "body": ParagraphStyle("body", **base, fontSize=11, leading=18, firstLineIndent=22, alignment=TA_JUSTIFY),
         "center": ParagraphStyle("center", **base, fontSize=11, leading=18, alignment=TA_CENTER),
+        "right": ParagraphStyle("right", **base, fontSize=11, leading=18, alignment=TA_RIGHT),
+        "left": ParagraphStyle("left", **base, fontSize=11, leading=18),
         "cell": ParagraphStyle("cell", **base, fontSize=7.5, leading=10),
         "head": ParagraphStyle("head", **{**base, "fontName": fonts["heading"]}, fontSize=7.5, leading=10),
         "caption": ParagraphStyle("caption", **base, fontSize=9, leading=12, alignment=TA_CENTER, spaceAfter=8),
@@ -72,6 +76,14 @@ def _table(t: Table, st: dict[str, ParagraphStyle], width: float) -> RLTable:
     return table
 
 
+def _masthead(m: Masthead, st: dict[str, ParagraphStyle], width: float) -> RLTable:
+    table = RLTable([[RLParagraph(escape(m.issuer), st["left"]), RLParagraph(escape(m.date), st["right"])]],
+                    colWidths=[width * 0.7, width * 0.3])
+    table.setStyle(TableStyle([("LINEBELOW", (0, 0), (-1, 0), 1.5, RED), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                               ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 6)]))
+    return table
+
+
 def _image(block: Image, width: float) -> RLImage:
     from PIL import Image as PILImage
 
@@ -79,6 +91,32 @@ def _image(block: Image, width: float) -> RLImage:
         w, h = im.size
     draw_w = min(width, block.width_cm * cm)
     return RLImage(io.BytesIO(block.png), width=draw_w, height=draw_w * h / w)
+
+
+def flowables(doc: Document, st: dict[str, ParagraphStyle], width: float) -> list:  # type: ignore[type-arg]
+    """The blocks as ReportLab flowables. A heading never ends a page: it starts a new one unless there is
+    room for it and the start of what follows (a table then splits across pages; a paragraph or a chart is
+    kept with it). A chart keeps with its caption."""
+    story: list = []  # type: ignore[type-arg]
+    for i, block in enumerate(doc.blocks):
+        if isinstance(block, Heading) and block.level == 0:
+            story.append(RLParagraph(escape(block.text), st["title"]))
+        elif isinstance(block, Heading):
+            nxt = doc.blocks[i + 1] if i + 1 < len(doc.blocks) else None
+            story.append(CondPageBreak(HEADING_ROOM))
+            story.append(RLParagraph(escape(block.text), st["h1"]))
+            story[-1].keepWithNext = not isinstance(nxt, Table)
+        elif isinstance(block, Paragraph):
+            story.append(RLParagraph(escape(block.text), st["center" if block.align == "center" else "body"]))
+        elif isinstance(block, Masthead):
+            story.append(_masthead(block, st, width))
+            story.append(Spacer(1, 8))
+        elif isinstance(block, Table):
+            story.append(_table(block, st, width))
+            story.append(Spacer(1, 6))
+        elif isinstance(block, Image):
+            story.append(KeepTogether([_image(block, width), RLParagraph(escape(block.caption), st["caption"])]))
+    return story
 
 
 def render_pdf(doc: Document) -> bytes:
@@ -89,18 +127,7 @@ def render_pdf(doc: Document) -> bytes:
     pdf = SimpleDocTemplate(buf, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
                             bottomMargin=MARGIN, title=title, author="taizhang", invariant=1)
     width = A4[0] - 2 * MARGIN
-    story: list = []  # type: ignore[type-arg]
-    for block in doc.blocks:
-        if isinstance(block, Heading):
-            story.append(RLParagraph(escape(block.text), st["title" if block.level == 0 else "h1"]))
-        elif isinstance(block, Paragraph):
-            story.append(RLParagraph(escape(block.text), st["center" if block.align == "center" else "body"]))
-        elif isinstance(block, Table):
-            story.append(_table(block, st, width))
-            story.append(Spacer(1, 6))
-        elif isinstance(block, Image):
-            story.append(_image(block, width))
-            story.append(RLParagraph(escape(block.caption), st["caption"]))
+    story = flowables(doc, st, width)
 
     def page_number(canvas, _doc) -> None:  # type: ignore[no-untyped-def]
         canvas.setFont(fonts["body"], 8)

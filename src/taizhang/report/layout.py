@@ -24,6 +24,14 @@ class Paragraph:
 
 
 @dataclass
+class Masthead:
+    """The line under the issue number: the issuing body on the left, the date on the right, a red rule."""
+
+    issuer: str
+    date: str
+
+
+@dataclass
 class Table:
     header: list[str]
     rows: list[list[str]]
@@ -38,7 +46,7 @@ class Image:
     width_cm: float = 15.0
 
 
-Block = Heading | Paragraph | Table | Image
+Block = Heading | Paragraph | Masthead | Table | Image
 
 
 # The font of each part of the bulletin: (family, weight) of fonts.py.
@@ -60,6 +68,8 @@ def _block_text(b: Block) -> str:
         return "".join(b.header) + "".join("".join(r) for r in b.rows)
     if isinstance(b, Image):
         return b.caption
+    if isinstance(b, Masthead):
+        return b.issuer + b.date
     return b.text
 
 
@@ -120,7 +130,8 @@ def _dept_table(b: Bulletin) -> Table:
 def blocks(b: Bulletin, charts: dict[str, bytes]) -> list[Block]:
     out: list[Block] = [
         Heading(b.title, 0),
-        Paragraph(f"{b.issue}　　{_day(b.as_of)}", "center"),
+        Paragraph(b.issue, "center"),
+        Masthead(b.issuer, _day(b.as_of)),
         Heading("一、总体情况"),
         *[Paragraph(p) for p in summary(b)],
         Heading("二、红色预警清单"),
