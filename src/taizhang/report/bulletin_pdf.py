@@ -24,10 +24,12 @@ from reportlab.platypus import Table as RLTable
 from taizhang.files import write_bytes
 from taizhang.report.bulletin import Bulletin
 from taizhang.report.layout import Document, Heading, Image, Masthead, Paragraph, Table, compose
+from taizhang.report.linebreak import break_lines
 
 SHADES = {"red": colors.HexColor("#F8D0D0"), "yellow": colors.HexColor("#FFF1C2")}
 RED = colors.HexColor("#C00000")
 MARGIN = 2.0 * cm
+CELL_PADDING = 2  # points left and right in a table cell
 HEADING_ROOM = 5.0 * cm  # a heading starts a new page unless this much room is left for it and what follows
 
 
@@ -57,17 +59,26 @@ def _styles(fonts: dict[str, str]) -> dict[str, ParagraphStyle]:
     }
 
 
+def _cell(text: str, style: ParagraphStyle, width: float) -> RLParagraph:
+    """A table cell, its lines broken by linebreak.py (never inside a date or a number)."""
+    def measure(x: str) -> float:
+        return pdfmetrics.stringWidth(x, style.fontName, style.fontSize)
+
+    lines = break_lines(text, width - 2 * CELL_PADDING - 0.01, measure)
+    return RLParagraph("<br/>".join(escape(line) for line in lines), style)
+
+
 def _table(t: Table, st: dict[str, ParagraphStyle], width: float) -> RLTable:
     widths = [width * w / sum(t.widths) for w in t.widths]
-    data = [[RLParagraph(escape(h), st["head"]) for h in t.header]]
-    data += [[RLParagraph(escape(c), st["cell"]) for c in row] for row in t.rows]
+    data = [[_cell(h, st["head"], w) for h, w in zip(t.header, widths, strict=True)]]
+    data += [[_cell(c, st["cell"], w) for c, w in zip(row, widths, strict=True)] for row in t.rows]
     table = RLTable(data, colWidths=widths, repeatRows=1)
     style = [
         ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#808080")),
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#D9E2F3")),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 2),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+        ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+        ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
     ]
     for i, colour in enumerate(t.colours, 1):
         if colour in SHADES:
