@@ -214,3 +214,31 @@ def test_pdf_headings_keep_with_what_follows_and_pages_are_numbered(bulletin: Bu
         texts = [p.extract_text() or "" for p in pdf.pages]
         assert texts[0].splitlines()[2].startswith("青溪县污染防治攻坚战领导小组办公室")
     assert all(t.strip().endswith(f"— {i} —") for i, t in enumerate(texts, 1))
+
+
+def test_the_red_and_yellow_lists_are_on_landscape_pages(bulletin: Bulletin, tmp_path: Path) -> None:
+    import pdfplumber
+    from docx import Document
+    from docx.enum.section import WD_ORIENT
+    from docx.oxml.ns import qn
+
+    from taizhang.report.bulletin_docx import write_docx
+    from taizhang.report.bulletin_pdf import write_pdf
+
+    with pdfplumber.open(write_pdf(bulletin, tmp_path / "b.pdf")) as pdf:
+        pages = [((p.extract_text() or "").replace("\n", ""), p.width > p.height) for p in pdf.pages]
+    assert not pages[0][1] and "一、总体情况" in pages[0][0]
+    for heading in ("二、红色预警清单", "三、黄色预警清单"):
+        assert [wide for text, wide in pages if heading in text] == [True], heading
+    assert [wide for text, wide in pages if "四、各责任单位推进情况" in text] == [False]
+
+    doc = Document(str(write_docx(bulletin, tmp_path / "b.docx")))
+    assert [s.orientation for s in doc.sections] == [WD_ORIENT.PORTRAIT, WD_ORIENT.LANDSCAPE, WD_ORIENT.PORTRAIT]
+    assert doc.sections[1].page_width > doc.sections[1].page_height
+    section_of, n = {}, 0  # a paragraph holding a sectPr ends a section
+    for el in doc.element.body.iterchildren():
+        if el.tag == qn("w:tbl"):
+            section_of[len(section_of)] = n
+        elif el.find(qn("w:pPr")) is not None and el.find(qn("w:pPr")).find(qn("w:sectPr")) is not None:
+            n += 1
+    assert section_of == {0: 1, 1: 1, 2: 2}  # red list, yellow list landscape; the department table not

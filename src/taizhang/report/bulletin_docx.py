@@ -8,6 +8,7 @@ import tempfile
 from pathlib import Path
 
 from docx import Document as new_docx
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
@@ -22,7 +23,8 @@ BODY_FONT = "仿宋"  # the fonts of Chinese government documents; Word substitu
 HEADING_FONT = "黑体"
 TITLE_FONT = "宋体"
 SHADES = {"red": "F8D0D0", "yellow": "FFF1C2"}
-USABLE_CM = 16.0  # text width between the margins
+USABLE_CM = 16.0  # text width between the margins (portrait)
+LANDSCAPE_USABLE_CM = 29.7 - 5.0
 
 
 def _font(run, name: str, size: float, bold: bool = False) -> None:  # type: ignore[no-untyped-def]
@@ -61,12 +63,12 @@ def _styles(docx) -> None:  # type: ignore[no-untyped-def]
         st.paragraph_format.first_line_indent = Pt(0)
 
 
-def _table(docx, t: Table) -> None:  # type: ignore[no-untyped-def]
+def _table(docx, t: Table, usable_cm: float = USABLE_CM) -> None:  # type: ignore[no-untyped-def]
     table = docx.add_table(rows=1 + len(t.rows), cols=len(t.header))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
-    widths = [Cm(USABLE_CM * w / sum(t.widths)) for w in t.widths]
+    widths = [Cm(usable_cm * w / sum(t.widths)) for w in t.widths]
     for column, width in zip(table.columns, widths, strict=True):
         column.width = width
     # style ids set on the XML directly: python-docx's per-paragraph style lookup scans every style
@@ -120,6 +122,15 @@ def _page_numbers(section) -> None:  # type: ignore[no-untyped-def]
     _font(p.add_run(" —"), BODY_FONT, 10.5)
 
 
+def _turn(docx, orientation: WD_ORIENT) -> None:  # type: ignore[no-untyped-def]
+    """A new section on a new page in this orientation (its footer, the page numbers, goes on)."""
+    section = docx.add_section(WD_SECTION.NEW_PAGE)
+    section.orientation = orientation
+    long, short = Cm(29.7), Cm(21.0)
+    landscape = orientation == WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = (long, short) if landscape else (short, long)
+
+
 def render_docx(doc: Document) -> bytes:
     docx = new_docx()
     _styles(docx)
@@ -128,7 +139,14 @@ def render_docx(doc: Document) -> bytes:
     section.left_margin = section.right_margin = Cm(2.5)
     section.top_margin = section.bottom_margin = Cm(2.5)
     _page_numbers(section)
-    for block in doc.blocks:
+    landscape = False
+    for i, block in enumerate(doc.blocks):
+        if isinstance(block, Heading) and block.level > 0:
+            nxt = doc.blocks[i + 1] if i + 1 < len(doc.blocks) else None
+            wide = isinstance(nxt, Table) and nxt.wide
+            if wide != landscape:  # a wide list, with its heading, on landscape pages; back to portrait after
+                _turn(docx, WD_ORIENT.LANDSCAPE if wide else WD_ORIENT.PORTRAIT)
+                landscape = wide
         if isinstance(block, Heading):
             p = docx.add_paragraph()
             if block.level == 0:
@@ -149,7 +167,7 @@ def render_docx(doc: Document) -> bytes:
         elif isinstance(block, Masthead):
             _masthead(docx, block)
         elif isinstance(block, Table):
-            _table(docx, block)
+            _table(docx, block, LANDSCAPE_USABLE_CM if landscape else USABLE_CM)
             docx.add_paragraph()
         elif isinstance(block, Image):
             docx.add_picture(io.BytesIO(block.png), width=Cm(block.width_cm))

@@ -11,12 +11,22 @@ from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_RIGHT
-from reportlab.lib.pagesizes import A4
+from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import CondPageBreak, KeepTogether, SimpleDocTemplate, Spacer, TableStyle
+from reportlab.platypus import (
+    BaseDocTemplate,
+    CondPageBreak,
+    Frame,
+    KeepTogether,
+    NextPageTemplate,
+    PageBreak,
+    PageTemplate,
+    Spacer,
+    TableStyle,
+)
 from reportlab.platypus import Image as RLImage
 from reportlab.platypus import Paragraph as RLParagraph
 from reportlab.platypus import Table as RLTable
@@ -30,6 +40,7 @@ SHADES = {"red": colors.HexColor("#F8D0D0"), "yellow": colors.HexColor("#FFF1C2"
 RED = colors.HexColor("#C00000")
 MARGIN = 2.0 * cm
 CELL_PADDING = 2  # points left and right in a table cell
+PAGES = {"portrait": A4, "landscape": landscape(A4)}
 HEADING_ROOM = 5.0 * cm  # a heading starts a new page unless this much room is left for it and what follows
 
 
@@ -104,16 +115,29 @@ def _image(block: Image, width: float) -> RLImage:
     return RLImage(io.BytesIO(block.png), width=draw_w, height=draw_w * h / w)
 
 
+def _wide(block: object) -> bool:
+    return isinstance(block, Table) and block.wide
+
+
+def _frame_width(page: str) -> float:
+    return PAGES[page][0] - 2 * MARGIN
+
+
 def flowables(doc: Document, st: dict[str, ParagraphStyle], width: float) -> list:  # type: ignore[type-arg]
     """The blocks as ReportLab flowables. A heading never ends a page: it starts a new one unless there is
     room for it and the start of what follows (a table then splits across pages; a paragraph or a chart is
     kept with it). A chart keeps with its caption."""
     story: list = []  # type: ignore[type-arg]
+    page = "portrait"
     for i, block in enumerate(doc.blocks):
         if isinstance(block, Heading) and block.level == 0:
             story.append(RLParagraph(escape(block.text), st["title"]))
         elif isinstance(block, Heading):
             nxt = doc.blocks[i + 1] if i + 1 < len(doc.blocks) else None
+            want = "landscape" if _wide(nxt) else "portrait"
+            if want != page:  # a wide list, with its heading, on landscape pages; back to portrait after
+                story += [NextPageTemplate(want), PageBreak()]
+                page = want
             story.append(CondPageBreak(HEADING_ROOM))
             story.append(RLParagraph(escape(block.text), st["h1"]))
             story[-1].keepWithNext = not isinstance(nxt, Table)
@@ -123,7 +147,7 @@ def flowables(doc: Document, st: dict[str, ParagraphStyle], width: float) -> lis
             story.append(_masthead(block, st, width))
             story.append(Spacer(1, 8))
         elif isinstance(block, Table):
-            story.append(_table(block, st, width))
+            story.append(_table(block, st, _frame_width(page) if _wide(block) else width))
             story.append(Spacer(1, 6))
         elif isinstance(block, Image):
             story.append(KeepTogether([_image(block, width), RLParagraph(escape(block.caption), st["caption"])]))
@@ -135,16 +159,18 @@ def render_pdf(doc: Document) -> bytes:
     st = _styles(fonts)
     buf = io.BytesIO()
     title = next((b.text for b in doc.blocks if isinstance(b, Heading) and b.level == 0), "")
-    pdf = SimpleDocTemplate(buf, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
-                            bottomMargin=MARGIN, title=title, author="taizhang", invariant=1)
-    width = A4[0] - 2 * MARGIN
-    story = flowables(doc, st, width)
+    pdf = BaseDocTemplate(buf, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
+                          bottomMargin=MARGIN, title=title, author="taizhang", invariant=1)
 
     def page_number(canvas, _doc) -> None:  # type: ignore[no-untyped-def]
         canvas.setFont(fonts["body"], 8)
-        canvas.drawCentredString(A4[0] / 2, 1.2 * cm, f"— {canvas.getPageNumber()} —")
+        canvas.drawCentredString(canvas._pagesize[0] / 2, 1.2 * cm, f"— {canvas.getPageNumber()} —")
 
-    pdf.build(story, onFirstPage=page_number, onLaterPages=page_number)
+    pdf.addPageTemplates([
+        PageTemplate(id=name, pagesize=size, onPage=page_number,
+                     frames=[Frame(MARGIN, MARGIN, size[0] - 2 * MARGIN, size[1] - 2 * MARGIN, id=name)])
+        for name, size in PAGES.items()])
+    pdf.build(flowables(doc, st, _frame_width("portrait")))
     return buf.getvalue()
 
 

@@ -37,6 +37,7 @@ class Table:
     rows: list[list[str]]
     widths: list[float]  # relative column widths
     colours: list[str | None] = field(default_factory=list)  # a warning colour per row, for shading
+    wide: bool = False  # laid on landscape pages (the red and yellow lists)
 
 
 @dataclass
@@ -116,7 +117,7 @@ def _list_table(rows: list[ListRow]) -> Table:
         [str(i), SUBJECT_LABELS.get(r.subject_type, r.subject_type), r.plan, r.label, r.lead or "—",
          r.deadline.isoformat() if r.deadline else "—", _pct(r.expected), _pct(r.actual), r.reasons or "—"]
         for i, r in enumerate(rows, 1)
-    ], LIST_WIDTHS, [r.colour for r in rows])
+    ], LIST_WIDTHS, [r.colour for r in rows], wide=True)
 
 
 def _dept_table(b: Bulletin) -> Table:
