@@ -115,7 +115,7 @@ def print_users() -> None:
 
 
 def held(db: Path) -> dict[str, int] | None:
-    """What an existing ledger file holds (plans, reports, users), or None when there is no file."""
+    """What an existing ledger file holds ('方案{}个' → plans, reports, users), or None when there is no file."""
     if not db.exists():
         return None
     from sqlalchemy import func, select
@@ -127,7 +127,7 @@ def held(db: Path) -> dict[str, int] | None:
     try:
         with lg.session(write=False) as s:
             return {what: s.scalar(select(func.count()).select_from(model)) or 0
-                    for what, model in (("方案", Plan), ("进度报送", ProgressReport), ("用户", User))}
+                    for what, model in (("方案{}个", Plan), ("进度报送{}条", ProgressReport), ("用户{}个", User))}
     finally:
         lg.close()
 
@@ -143,7 +143,7 @@ def main() -> None:
     print_users()
     counts = None if a.rebuild else held(a.db)
     if counts and any(counts.values()):
-        print(f"{a.db}：台账已存在，保留原有数据（" + "，".join(f"{k}{v}条" for k, v in counts.items())
+        print(f"{a.db}：台账已存在，保留原有数据（" + "，".join(k.format(v) for k, v in counts.items())
               + f"），未重建。如需重建演示台账（删除其中全部数据）：python examples/demo.py --db {a.db} --rebuild")
         return
     for p in (a.db, a.db.with_name(a.db.name + "-wal"), a.db.with_name(a.db.name + "-shm")):
