@@ -144,7 +144,7 @@ def npm_fonts_only(monkeypatch, tmp_path: Path) -> None:  # type: ignore[no-unty
     monkeypatch.setattr(fonts, "FONT_DIRS", (tmp_path / "no-system-fonts",))
     monkeypatch.setenv("TAIZHANG_SYSTEM_FONTS", "0")
     monkeypatch.delenv("TAIZHANG_CJK_FONT", raising=False)
-    if fonts._npm_file("serif", "regular") is None:
+    if fonts.npm_font_file("serif", "regular") is None:
         msg = "the npm font packages are not installed: run `npm ci` in the repository"
         if os.environ.get("CI"):
             pytest.fail(msg)

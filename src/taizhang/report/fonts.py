@@ -57,7 +57,8 @@ def node_modules_dirs() -> list[Path]:
     return seen
 
 
-def _npm_file(family: str, weight: str) -> Path | None:
+def npm_font_file(family: str, weight: str) -> Path | None:
+    """The font file of the npm package of this family and weight, if `npm ci` installed it."""
     for nm in node_modules_dirs():
         p = nm / NPM_PACKAGES[family] / NPM_FILES[(family, weight)]
         if p.is_file():
@@ -90,7 +91,7 @@ def font_file(weight: str = "regular", family: str = "serif") -> Path:
             return bold if bold.is_file() else p
         return p
     other = "sans" if family == "serif" else "serif"
-    for find in (_npm_file, _system_file):
+    for find in (npm_font_file, _system_file):
         for fam, w in ((family, weight), (family, "regular"), (other, weight), (other, "regular")):
             p = find(fam, w)
             if p is not None:
