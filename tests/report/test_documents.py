@@ -188,6 +188,8 @@ def test_docx_has_page_numbers_and_keeps_headings_with_what_follows(bulletin: Bu
     assert [t.text.strip() for t in footer.iter(qn("w:instrText"))] == ["PAGE"]
     headings = [p for p in doc.paragraphs if p.text[:2] in ("一、", "二、", "三、", "四、", "五、")]
     assert len(headings) == 5 and all(p.paragraph_format.keep_with_next for p in headings)
+    for table in doc.tables:  # the header row repeats on each page a table runs onto
+        assert table.rows[0]._tr.find(qn("w:trPr")).find(qn("w:tblHeader")) is not None
     masthead = doc.paragraphs[2]._p
     assert masthead.find(qn("w:pPr")).find(qn("w:pBdr")).find(qn("w:bottom")).get(qn("w:color")) == "C00000"
 

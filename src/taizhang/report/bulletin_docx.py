@@ -81,6 +81,10 @@ def _table(docx, t: Table, usable_cm: float = USABLE_CM) -> None:  # type: ignor
             if r == 0:
                 cell.width = widths[c]
                 _shade(cell, "D9E2F3")
+        if r == 0:  # the header row repeats at the top of every page the table runs onto
+            header = OxmlElement("w:tblHeader")
+            header.set(qn("w:val"), "true")
+            row._tr.get_or_add_trPr().append(header)
         colour = t.colours[r - 1] if 0 < r <= len(t.colours) else None
         if colour in SHADES:
             _shade(row.cells[0], SHADES[colour])
