@@ -244,3 +244,21 @@ def test_the_red_and_yellow_lists_are_on_landscape_pages(bulletin: Bulletin, tmp
         elif el.find(qn("w:pPr")) is not None and el.find(qn("w:pPr")).find(qn("w:sectPr")) is not None:
             n += 1
     assert section_of == {0: 1, 1: 1, 2: 2}  # red list, yellow list landscape; the department table not
+
+
+def test_system_fonts_are_the_fallback_and_their_cff_outlines_become_truetype(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from fontTools.ttLib import TTFont
+
+    from taizhang.report import fonts
+
+    monkeypatch.setattr(fonts, "node_modules_dirs", lambda: [])
+    monkeypatch.delenv("TAIZHANG_CJK_FONT", raising=False)
+    monkeypatch.delenv("TAIZHANG_SYSTEM_FONTS", raising=False)
+    if fonts._system_file("sans", "regular") is None:
+        pytest.skip("no system Noto CJK font (Debian's fonts-noto-cjk) on this machine")
+    path = fonts.truetype_subset("调度通报", tmp_path / "f.ttf", family="sans")
+    font = TTFont(str(path))
+    assert "glyf" in font and "CFF " not in font
+    assert font["name"].getDebugName(1) == "Noto Sans CJK SC"
+    cmap = font.getBestCmap()
+    assert all(font["glyf"][cmap[ord(ch)]].numberOfContours > 0 for ch in "调度通报")
