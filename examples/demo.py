@@ -1,8 +1,11 @@
 """Build the demo ledger: the example plan imported, generated monitoring data bound to its air targets,
 a few months of generated progress reports (some departments on time, some late), warnings recorded
-and cases opened, and demo users — printed with their passwords.
+and cases opened, and demo users — printed first, with their passwords.
 
     python examples/demo.py --db demo-ledger.db   # then: taizhang serve --db demo-ledger.db
+
+Run again, it keeps a ledger that holds data (with what was uploaded to it) and says so; --rebuild
+deletes it and builds the demo anew.
 """
 
 from __future__ import annotations
@@ -105,12 +108,44 @@ def reports(session, as_of: dt.date, rng: random.Random) -> int:  # type: ignore
     return n
 
 
+def print_users() -> None:
+    print("演示用户（用户名 / 初始密码 / 角色）：")
+    for name, role, dept, password in USERS:
+        print(f"  {name:8} {password:18} {role}{' ' + dept if dept else ''}")
+
+
+def held(db: Path) -> dict[str, int] | None:
+    """What an existing ledger file holds ('方案{}个' → plans, reports, users), or None when there is no file."""
+    if not db.exists():
+        return None
+    from sqlalchemy import func, select
+
+    from taizhang.ledger.db import open_ledger
+    from taizhang.ledger.models import Plan, ProgressReport, User
+
+    lg = open_ledger(db)
+    try:
+        with lg.session(write=False) as s:
+            return {what: s.scalar(select(func.count()).select_from(model)) or 0
+                    for what, model in (("方案{}个", Plan), ("进度报送{}条", ProgressReport), ("用户{}个", User))}
+    finally:
+        lg.close()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--db", type=Path, default=Path("demo-ledger.db"))
     ap.add_argument("--as-of", default=None, help="the demo's 'today' (default: today)")
+    ap.add_argument("--rebuild", action="store_true",
+                    help="delete an existing ledger at --db (with everything uploaded to it) and build the demo anew")
     a = ap.parse_args()
     as_of = dt.date.fromisoformat(a.as_of) if a.as_of else dt.date.today()
+    print_users()
+    counts = None if a.rebuild else held(a.db)
+    if counts and any(counts.values()):
+        print(f"{a.db}：台账已存在，保留原有数据（" + "，".join(k.format(v) for k, v in counts.items())
+              + f"），未重建。如需重建演示台账（删除其中全部数据）：python examples/demo.py --db {a.db} --rebuild")
+        return
     for p in (a.db, a.db.with_name(a.db.name + "-wal"), a.db.with_name(a.db.name + "-shm")):
         p.unlink(missing_ok=True)
 
@@ -132,10 +167,8 @@ def main() -> None:
         print(f"warnings: {r.warnings_new}, cases opened: {r.cases_opened}")
         for name, role, dept, password in USERS:
             add_user(s, name, password, role, dept)
+    lg.close()
     print(f"demo ledger: {a.db}")
-    print("users (name / password / role):")
-    for name, role, dept, password in USERS:
-        print(f"  {name:8} {password:18} {role}{' ' + dept if dept else ''}")
 
 
 if __name__ == "__main__":

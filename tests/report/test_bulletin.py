@@ -22,6 +22,21 @@ def test_period_of() -> None:
             period_of(bad)
 
 
+def test_the_month_under_way_is_as_of_today_not_its_last_day(ledger, small) -> None:  # type: ignore[no-untyped-def]
+    assert period_of("2024-05", today=D(2024, 5, 20)) == (D(2024, 5, 1), D(2024, 5, 20))
+    assert period_of("2024-05", today=D(2024, 7, 2)) == (D(2024, 5, 1), D(2024, 5, 31))
+    today = dt.date.today()
+    with ledger.session(write=False) as s:
+        b = build_bulletin(s, f"{today:%Y-%m}", small.evaluations)
+    assert (b.period_start, b.as_of) == (today.replace(day=1), today)
+
+
+def test_the_issuing_body_is_the_plans_regions_office(ledger, small) -> None:  # type: ignore[no-untyped-def]
+    with ledger.session(write=False) as s:
+        assert build_bulletin(s, "2024-05", small.evaluations).issuer == "青溪县污染防治攻坚战领导小组办公室"
+        assert build_bulletin(s, "2024-05", small.evaluations, issuer="市攻坚办").issuer == "市攻坚办"
+
+
 def test_bulletin_of_a_month(ledger, small) -> None:  # type: ignore[no-untyped-def]
     with ledger.session(write=False) as s:
         b = build_bulletin(s, "2024-05", small.evaluations)

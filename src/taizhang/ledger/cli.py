@@ -42,6 +42,32 @@ def open_db(db: str | None):  # type: ignore[no-untyped-def]
                          f"cannot open the ledger ({type(e).__name__}: {str(e).splitlines()[0]})") from None
 
 
+def ledger_name(url: str) -> str:
+    """The ledger as a person names it: a SQLite file's path, else the URL without its password."""
+    from sqlalchemy.engine import make_url
+
+    u = make_url(url)
+    if u.get_backend_name() == "sqlite" and u.database:
+        return u.database
+    return u.render_as_string(hide_password=True)
+
+
+def note_ledger(db: str | None, url: str, session) -> None:  # type: ignore[no-untyped-def]
+    """On stderr: which ledger is read when --db was not given, and that it is empty when it holds no plan
+    (the default ledger is not the demo's, which lives where the demo was built)."""
+    from sqlalchemy import func, select
+
+    from taizhang.ledger.models import Plan
+
+    where = ledger_name(url)
+    source = "TAIZHANG_DATABASE_URL" if os.environ.get("TAIZHANG_DATABASE_URL") else "默认台账"
+    if db is None:
+        print(f"读取台账：{where}（未指定 --db，使用{source}）", file=sys.stderr)
+    if not session.scalar(select(func.count()).select_from(Plan)):
+        print(f"台账为空：{where} 尚未导入任何方案；读取其他台账请用 --db，例如 --db demo-ledger.db",
+              file=sys.stderr)
+
+
 def parse_date(s: str | None, what: str = "--as-of") -> dt.date:
     """A date option (YYYY-MM-DD); None means today."""
     if s is None:

@@ -1,7 +1,8 @@
 """The data of a monthly 调度通报 (progress bulletin): what the Word and PDF writers lay out.
 
-`build_bulletin(session, "2024-05")` evaluates the ledger as of the month's last day (or takes the
-evaluations it is given) and gathers: counts of tasks and targets by status and colour, the reports,
+`build_bulletin(session, "2024-05")` evaluates the ledger as of the month's last day — or today, for the
+month under way: a bulletin never dates its data after the day it is made — (or takes the evaluations it
+is given) and gathers: counts of tasks and targets by status and colour, the reports,
 cases opened and closed in the month, the 整改时序进度达标率, the red and yellow lists, and one row
 per lead department.
 """
@@ -27,6 +28,8 @@ STATUS_LABELS = {"done": "已完成", "on_track": "序时推进", "lagging": "�
 COLOUR_LABELS = {"red": "红色", "yellow": "黄色", "white": "白色", None: "无预警"}
 SUBJECT_LABELS = {"task": "任务", "target": "指标"}
 DEFAULT_TITLE = "污染防治攻坚战调度通报"
+# The issuing body, by default the campaign office of the plans' region (a bulletin is the office's).
+ISSUER = "{region}污染防治攻坚战领导小组办公室"
 
 
 @dataclass
@@ -64,7 +67,7 @@ class DepartmentRow:
 @dataclass
 class Bulletin:
     title: str
-    issue: str  # e.g. 2024年第5期
+    issue: str  # the issue number (文号), e.g. 2024年第5期
     period_start: dt.date
     as_of: dt.date
     tasks_by_status: dict[str, int]
@@ -80,6 +83,7 @@ class Bulletin:
     red: list[ListRow] = field(default_factory=list)
     yellow: list[ListRow] = field(default_factory=list)
     departments: list[DepartmentRow] = field(default_factory=list)
+    issuer: str = ISSUER.format(region="")  # the issuing body
 
     @property
     def tasks(self) -> int:
@@ -90,8 +94,9 @@ class Bulletin:
         return sum(self.targets_by_status.values())
 
 
-def period_of(when: str | dt.date) -> tuple[dt.date, dt.date]:
-    """'2024-05' → (2024-05-01, 2024-05-31); a date → (first of its month, that date)."""
+def period_of(when: str | dt.date, today: dt.date | None = None) -> tuple[dt.date, dt.date]:
+    """'2024-05' → (2024-05-01, 2024-05-31), up to `today` (default: today's date) for the month under
+    way; a date → (first of its month, that date)."""
     if isinstance(when, dt.date):
         return when.replace(day=1), when
     m = re.fullmatch(r"\s*(\d{4})-(\d{1,2})\s*", when)
@@ -102,7 +107,9 @@ def period_of(when: str | dt.date) -> tuple[dt.date, dt.date]:
             raise InputError("--month", f"not a month (YYYY-MM) or a date (YYYY-MM-DD): {when!r}") from None
         return day.replace(day=1), day
     y, mo = int(m.group(1)), int(m.group(2))
-    return dt.date(y, mo, 1), dt.date(y, mo, calendar.monthrange(y, mo)[1])
+    first, last = dt.date(y, mo, 1), dt.date(y, mo, calendar.monthrange(y, mo)[1])
+    today = today or dt.date.today()
+    return first, last if today < first else min(last, today)
 
 
 def _mean(xs: list[float]) -> float | None:
@@ -116,15 +123,18 @@ def build_bulletin(
     *,
     title: str = DEFAULT_TITLE,
     issue: str | None = None,
+    issuer: str | None = None,
 ) -> Bulletin:
-    """The bulletin of a month ('YYYY-MM', as of its last day) or of the month up to a date."""
+    """The bulletin of a month ('YYYY-MM', as of its last day or today) or of the month up to a date."""
     start, as_of = period_of(when)
     if evaluations is None:
         from taizhang.track.evaluate import evaluate
 
         evaluations = evaluate(session, as_of)
     names = dict(session.execute(select(Department.id, Department.name)).all())
-    plans = {pid: t or r or k for pid, t, r, k in session.execute(select(Plan.id, Plan.title, Plan.region, Plan.key))}
+    plan_rows = session.execute(select(Plan.id, Plan.title, Plan.region, Plan.key)).all()
+    plans = {pid: t or r or k for pid, t, r, k in plan_rows}
+    regions = {r for _, _, r, _ in plan_rows if r}
 
     by_status: dict[str, Counter[str]] = {"task": Counter(), "target": Counter()}
     by_colour: dict[str, Counter[str]] = {"task": Counter(), "target": Counter()}
@@ -207,4 +217,5 @@ def build_bulletin(
         red=rows["red"],
         yellow=rows["yellow"],
         departments=sorted(depts.values(), key=lambda r: (-r.red, -r.yellow, -r.white, -r.subjects, r.name)),
+        issuer=issuer or ISSUER.format(region=regions.pop() if len(regions) == 1 else ""),
     )

@@ -1,5 +1,5 @@
-"""The bulletin as a Word document (python-docx): title, summary, red and yellow lists, the department
-table and the charts as PNG images."""
+"""The bulletin as a Word document (python-docx): title, issue number, issuing body and date over a red
+rule, summary, red and yellow lists, the department table, the charts as PNG images, page numbers."""
 
 from __future__ import annotations
 
@@ -8,20 +8,23 @@ import tempfile
 from pathlib import Path
 
 from docx import Document as new_docx
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from taizhang.files import write_bytes
 from taizhang.report.bulletin import Bulletin
-from taizhang.report.layout import Document, Heading, Image, Paragraph, Table, compose
+from taizhang.report.layout import Document, Heading, Image, Masthead, Paragraph, Table, compose
 
 BODY_FONT = "仿宋"  # the fonts of Chinese government documents; Word substitutes where they are missing
 HEADING_FONT = "黑体"
 TITLE_FONT = "宋体"
 SHADES = {"red": "F8D0D0", "yellow": "FFF1C2"}
+USABLE_CM = 16.0  # text width between the margins (portrait)
+LANDSCAPE_USABLE_CM = 29.7 - 5.0
 
 
 def _font(run, name: str, size: float, bold: bool = False) -> None:  # type: ignore[no-untyped-def]
@@ -60,13 +63,12 @@ def _styles(docx) -> None:  # type: ignore[no-untyped-def]
         st.paragraph_format.first_line_indent = Pt(0)
 
 
-def _table(docx, t: Table) -> None:  # type: ignore[no-untyped-def]
+def _table(docx, t: Table, usable_cm: float = USABLE_CM) -> None:  # type: ignore[no-untyped-def]
     table = docx.add_table(rows=1 + len(t.rows), cols=len(t.header))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
-    usable = 16.0  # cm between the margins
-    widths = [Cm(usable * w / sum(t.widths)) for w in t.widths]
+    widths = [Cm(usable_cm * w / sum(t.widths)) for w in t.widths]
     for column, width in zip(table.columns, widths, strict=True):
         column.width = width
     # style ids set on the XML directly: python-docx's per-paragraph style lookup scans every style
@@ -79,9 +81,58 @@ def _table(docx, t: Table) -> None:  # type: ignore[no-untyped-def]
             if r == 0:
                 cell.width = widths[c]
                 _shade(cell, "D9E2F3")
+        if r == 0:  # the header row repeats at the top of every page the table runs onto
+            header = OxmlElement("w:tblHeader")
+            header.set(qn("w:val"), "true")
+            row._tr.get_or_add_trPr().append(header)
         colour = t.colours[r - 1] if 0 < r <= len(t.colours) else None
         if colour in SHADES:
             _shade(row.cells[0], SHADES[colour])
+
+
+def _masthead(docx, m: Masthead) -> None:  # type: ignore[no-untyped-def]
+    """Issuer at the left, date at the right tab stop, a red rule under both."""
+    p = docx.add_paragraph()
+    p.paragraph_format.first_line_indent = Pt(0)
+    p.paragraph_format.tab_stops.add_tab_stop(Cm(USABLE_CM), WD_TAB_ALIGNMENT.RIGHT)
+    _font(p.add_run(f"{m.issuer}\t{m.date}"), BODY_FONT, 14)
+    border = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for k, v in (("val", "single"), ("sz", "12"), ("space", "4"), ("color", "C00000")):
+        bottom.set(qn(f"w:{k}"), v)
+    border.append(bottom)
+    p._p.get_or_add_pPr().append(border)
+
+
+def _page_numbers(section) -> None:  # type: ignore[no-untyped-def]
+    """A centred — N — in the footer (Word's PAGE field)."""
+    p = section.footer.paragraphs[0]
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _font(p.add_run("— "), BODY_FONT, 10.5)
+    run = p.add_run()
+    _font(run, BODY_FONT, 10.5)
+    for kind, text in (("begin", None), (None, "PAGE"), ("separate", None), (None, "1"), ("end", None)):
+        if kind:
+            el = OxmlElement("w:fldChar")
+            el.set(qn("w:fldCharType"), kind)
+        elif text == "PAGE":
+            el = OxmlElement("w:instrText")
+            el.set(qn("xml:space"), "preserve")
+            el.text = " PAGE "
+        else:
+            el = OxmlElement("w:t")
+            el.text = text
+        run._r.append(el)
+    _font(p.add_run(" —"), BODY_FONT, 10.5)
+
+
+def _turn(docx, orientation: WD_ORIENT) -> None:  # type: ignore[no-untyped-def]
+    """A new section on a new page in this orientation (its footer, the page numbers, goes on)."""
+    section = docx.add_section(WD_SECTION.NEW_PAGE)
+    section.orientation = orientation
+    long, short = Cm(29.7), Cm(21.0)
+    landscape = orientation == WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = (long, short) if landscape else (short, long)
 
 
 def render_docx(doc: Document) -> bytes:
@@ -91,7 +142,15 @@ def render_docx(doc: Document) -> bytes:
     section.page_width, section.page_height = Cm(21.0), Cm(29.7)
     section.left_margin = section.right_margin = Cm(2.5)
     section.top_margin = section.bottom_margin = Cm(2.5)
-    for block in doc.blocks:
+    _page_numbers(section)
+    landscape = False
+    for i, block in enumerate(doc.blocks):
+        if isinstance(block, Heading) and block.level > 0:
+            nxt = doc.blocks[i + 1] if i + 1 < len(doc.blocks) else None
+            wide = isinstance(nxt, Table) and nxt.wide
+            if wide != landscape:  # a wide list, with its heading, on landscape pages; back to portrait after
+                _turn(docx, WD_ORIENT.LANDSCAPE if wide else WD_ORIENT.PORTRAIT)
+                landscape = wide
         if isinstance(block, Heading):
             p = docx.add_paragraph()
             if block.level == 0:
@@ -101,6 +160,7 @@ def render_docx(doc: Document) -> bytes:
                 run.font.color.rgb = RGBColor(0xC0, 0x00, 0x00)
             else:
                 _font(p.add_run(block.text), HEADING_FONT, 16)
+                p.paragraph_format.keep_with_next = True  # never alone at the foot of a page
         elif isinstance(block, Paragraph):
             p = docx.add_paragraph()
             if block.align == "center":
@@ -108,12 +168,15 @@ def render_docx(doc: Document) -> bytes:
             else:
                 p.paragraph_format.first_line_indent = Pt(28)
             _font(p.add_run(block.text), BODY_FONT, 14)
+        elif isinstance(block, Masthead):
+            _masthead(docx, block)
         elif isinstance(block, Table):
-            _table(docx, block)
+            _table(docx, block, LANDSCAPE_USABLE_CM if landscape else USABLE_CM)
             docx.add_paragraph()
         elif isinstance(block, Image):
             docx.add_picture(io.BytesIO(block.png), width=Cm(block.width_cm))
             docx.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+            docx.paragraphs[-1].paragraph_format.keep_with_next = True  # with its caption
             cap = docx.add_paragraph()
             cap.alignment = WD_ALIGN_PARAGRAPH.CENTER
             _font(cap.add_run(block.caption), BODY_FONT, 10.5)

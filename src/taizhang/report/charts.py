@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from taizhang.report.bulletin import COLOUR_LABELS, STATUS_LABELS, Bulletin
+from taizhang.report.bulletin import COLOUR_LABELS, STATUS_LABELS, Bulletin, DepartmentRow
 
 # Fill colours of the warning colours ("none" = no warning); white bars get a grey edge to stay visible.
 FILLS = {"red": "#d62728", "yellow": "#f2c12e", "white": "#ffffff", "none": "#4e9a57"}
@@ -18,11 +18,16 @@ NO_DATA = "暂无数据"
 LEGEND = {"expected": "序时进度", "actual": "实际进度"}
 
 
+def progress_rows(b: Bulletin) -> list[DepartmentRow]:
+    """The departments the progress chart plots: the first MAX_DEPARTMENTS that have a mean progress."""
+    return [d for d in b.departments if d.mean_actual is not None][:MAX_DEPARTMENTS]
+
+
 def chart_strings(b: Bulletin) -> str:
-    """Every character the charts may draw (for the font subset)."""
-    names = "".join(d.name for d in b.departments[:MAX_DEPARTMENTS])
+    """Every character the charts draw (for the font subset): the same labels the charts are drawn from."""
+    names = "".join(d.name for d in progress_rows(b))
     return (STATUS_TITLE + PROGRESS_TITLE + NO_DATA + "".join(LEGEND.values()) + "".join(STATUS_LABELS.values())
-            + "".join(str(v) for v in COLOUR_LABELS.values()) + "项" + names)
+            + "".join(str(v) for v in COLOUR_LABELS.values()) + names)
 
 
 def _figure(width: float, height: float):  # type: ignore[no-untyped-def]
@@ -66,16 +71,21 @@ def status_chart(b: Bulletin, font: Path) -> bytes:
 
 def progress_chart(b: Bulletin, font: Path) -> bytes:
     """Grouped horizontal bars: expected and actual mean progress of the lead departments."""
+    return _png(progress_figure(b, font))
+
+
+def progress_figure(b: Bulletin, font: Path):  # type: ignore[no-untyped-def]
+    """The figure of progress_chart."""
     from matplotlib.font_manager import FontProperties
 
     fp = FontProperties(fname=str(font), size=8)
-    rows = [d for d in b.departments if d.mean_actual is not None][:MAX_DEPARTMENTS]
+    rows = progress_rows(b)
     fig, ax = _figure(6.4, max(2.0, 0.32 * len(rows) + 1.0))
     ax.set_title(PROGRESS_TITLE, fontproperties=FontProperties(fname=str(font), size=11))
     if not rows:
         ax.text(0.5, 0.5, NO_DATA, ha="center", va="center", fontproperties=fp, transform=ax.transAxes)
         ax.set_axis_off()
-        return _png(fig)
+        return fig
     ys = range(len(rows))
     ax.barh([y - 0.2 for y in ys], [d.mean_expected or 0 for d in rows], height=0.4, color="#9ab7d3",
             label=LEGEND["expected"])
@@ -85,6 +95,8 @@ def progress_chart(b: Bulletin, font: Path) -> bytes:
     ax.set_yticklabels([d.name for d in rows], fontproperties=fp)
     ax.invert_yaxis()
     ax.set_xlim(0, 100)
-    ax.legend(prop=fp, loc="lower right", frameon=False)
+    # below the axes, where it cannot cover a bar (inside, it hid the bars of full progress)
+    ax.legend(prop=fp, loc="upper center", ncols=2, frameon=False,
+              bbox_to_anchor=(0.5, -0.45 / fig.get_figheight()))
     ax.spines[["top", "right"]].set_visible(False)
-    return _png(fig)
+    return fig

@@ -43,7 +43,9 @@ def export_bulletin(
                                                      "month up to that day.")],
     fmt: Annotated[str | None, typer.Option("--format", help="docx or pdf (default: from --out).")] = None,
     title: Annotated[str | None, typer.Option("--title", help="The bulletin's title.")] = None,
-    issue: Annotated[str | None, typer.Option("--issue", help="Issue line, e.g. 2024年第5期.")] = None,
+    issue: Annotated[str | None, typer.Option("--issue", help="Issue number (文号), e.g. 2024年第5期.")] = None,
+    issuer: Annotated[str | None, typer.Option("--issuer", help="The issuing body (default: the campaign office "
+                                               "of the plans' region).")] = None,
     db: DbOption = None,
 ) -> None:
     """The monthly 调度通报: summary, red and yellow lists, departments, charts."""
@@ -54,7 +56,7 @@ def export_bulletin(
         raise InputError(out, f"unknown bulletin format {kind!r}; give --format docx or pdf")
     lg = open_db(db)
     with lg.session(write=False) as s:
-        b = build_bulletin(s, month, title=title or DEFAULT_TITLE, issue=issue)
+        b = build_bulletin(s, month, title=title or DEFAULT_TITLE, issue=issue, issuer=issuer)
     if kind == "docx":
         from taizhang.report.bulletin_docx import write_docx
 

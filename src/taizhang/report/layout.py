@@ -24,11 +24,20 @@ class Paragraph:
 
 
 @dataclass
+class Masthead:
+    """The line under the issue number: the issuing body on the left, the date on the right, a red rule."""
+
+    issuer: str
+    date: str
+
+
+@dataclass
 class Table:
     header: list[str]
     rows: list[list[str]]
     widths: list[float]  # relative column widths
     colours: list[str | None] = field(default_factory=list)  # a warning colour per row, for shading
+    wide: bool = False  # laid on landscape pages (the red and yellow lists)
 
 
 @dataclass
@@ -38,14 +47,18 @@ class Image:
     width_cm: float = 15.0
 
 
-Block = Heading | Paragraph | Table | Image
+Block = Heading | Paragraph | Masthead | Table | Image
+
+
+# The font of each part of the bulletin: (family, weight) of fonts.py.
+ROLES = {"body": ("serif", "regular"), "title": ("serif", "bold"), "heading": ("sans", "bold"),
+         "chart": ("sans", "regular")}
 
 
 @dataclass
 class Document:
     blocks: list[Block]
-    font_regular: Path
-    font_bold: Path
+    fonts: dict[str, Path]  # role (ROLES) → the TrueType subset that draws it
 
     def text(self) -> str:
         return "".join(_block_text(b) for b in self.blocks)
@@ -56,6 +69,8 @@ def _block_text(b: Block) -> str:
         return "".join(b.header) + "".join("".join(r) for r in b.rows)
     if isinstance(b, Image):
         return b.caption
+    if isinstance(b, Masthead):
+        return b.issuer + b.date
     return b.text
 
 
@@ -91,10 +106,10 @@ def summary(b: Bulletin) -> list[str]:
 
 
 LIST_HEADER = ["序号", "类别", "方案", "事项", "牵头单位", "完成时限", "序时进度", "实际进度", "预警原因"]
-LIST_WIDTHS = [0.5, 0.55, 1.6, 3.0, 1.6, 1.1, 0.8, 0.8, 2.4]
+LIST_WIDTHS = [0.5, 0.55, 1.6, 2.9, 1.6, 1.2, 0.8, 0.8, 2.4]
 DEPT_HEADER = ["序号", "责任单位", "牵头事项", "红色", "黄色", "白色", "已完成", "本期报送", "未销号督办",
                "序时进度", "实际进度"]
-DEPT_WIDTHS = [0.5, 3.0, 0.8, 0.6, 0.6, 0.6, 0.7, 0.8, 0.9, 0.9, 0.9]
+DEPT_WIDTHS = [0.6, 2.4, 0.8, 0.6, 0.6, 0.6, 0.7, 0.8, 0.9, 1.1, 1.1]  # 100.0% and 10 on one line
 
 
 def _list_table(rows: list[ListRow]) -> Table:
@@ -102,7 +117,7 @@ def _list_table(rows: list[ListRow]) -> Table:
         [str(i), SUBJECT_LABELS.get(r.subject_type, r.subject_type), r.plan, r.label, r.lead or "—",
          r.deadline.isoformat() if r.deadline else "—", _pct(r.expected), _pct(r.actual), r.reasons or "—"]
         for i, r in enumerate(rows, 1)
-    ], LIST_WIDTHS, [r.colour for r in rows])
+    ], LIST_WIDTHS, [r.colour for r in rows], wide=True)
 
 
 def _dept_table(b: Bulletin) -> Table:
@@ -116,7 +131,8 @@ def _dept_table(b: Bulletin) -> Table:
 def blocks(b: Bulletin, charts: dict[str, bytes]) -> list[Block]:
     out: list[Block] = [
         Heading(b.title, 0),
-        Paragraph(f"{b.issue}　　{_day(b.as_of)}", "center"),
+        Paragraph(b.issue, "center"),
+        Masthead(b.issuer, _day(b.as_of)),
         Heading("一、总体情况"),
         *[Paragraph(p) for p in summary(b)],
         Heading("二、红色预警清单"),
@@ -132,24 +148,26 @@ def blocks(b: Bulletin, charts: dict[str, bytes]) -> list[Block]:
     return out
 
 
-def _bold_text(bs: list[Block]) -> str:
-    return "".join(x.text if isinstance(x, Heading) else "".join(x.header) for x in bs
-                   if isinstance(x, Heading | Table))
+def _role_text(bs: list[Block]) -> dict[str, str]:
+    """The text each font role draws: the title, the headings and table headers, the rest."""
+    title = "".join(x.text for x in bs if isinstance(x, Heading) and x.level == 0)
+    heading = "".join(x.text if isinstance(x, Heading) else "".join(x.header) for x in bs
+                      if isinstance(x, Table) or isinstance(x, Heading) and x.level > 0)
+    return {"title": title, "heading": heading, "body": "".join(_block_text(x) for x in bs)}
 
 
 def compose(b: Bulletin, workdir: Path, *, embed_text: bool = True) -> Document:
     """Lay the bulletin out; the CJK font subsets and the chart images are made in `workdir`.
 
-    With `embed_text` (the PDF) the regular subset covers the whole text and a bold one the headings;
-    without (Word, whose text is drawn by the reader's fonts) only the charts' characters are cut.
+    With `embed_text` (the PDF) there is a subset for each role of ROLES, each holding the characters of
+    its text; without (Word, whose text is drawn by the reader's fonts) only the charts' characters are cut.
     """
     from taizhang.report.fonts import truetype_subset
 
-    plain = blocks(b, {"status": b"", "progress": b""})
-    text = chart_strings(b)
+    texts = {"chart": chart_strings(b)}
     if embed_text:
-        text += "".join(_block_text(x) for x in plain)
-    regular = truetype_subset(text, workdir / "cjk-regular.ttf")
-    bold = truetype_subset(_bold_text(plain), workdir / "cjk-bold.ttf", weight="bold") if embed_text else regular
-    charts = {"status": status_chart(b, regular), "progress": progress_chart(b, regular)}
-    return Document(blocks(b, charts), regular, bold)
+        texts.update(_role_text(blocks(b, {"status": b"", "progress": b""})))
+    fonts = {role: truetype_subset(text, workdir / f"cjk-{role}.ttf", family=ROLES[role][0],
+                                   weight=ROLES[role][1]) for role, text in texts.items()}
+    charts = {"status": status_chart(b, fonts["chart"]), "progress": progress_chart(b, fonts["chart"])}
+    return Document(blocks(b, charts), fonts)

@@ -18,7 +18,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from taizhang.errors import InputError
-from taizhang.ledger.cli import DbOption, JsonOption, actor, open_db, parse_date
+from taizhang.ledger.cli import DbOption, JsonOption, actor, note_ledger, open_db, parse_date
 
 report_app = typer.Typer(help="Progress reports: add, bind targets to indicator data, Excel templates.",
                          no_args_is_help=True)
@@ -129,7 +129,9 @@ def status(
     day = parse_date(as_of)
     rule_set = load_rules(rules)
 
-    with open_db(db).session(write=False) as s:
+    lg = open_db(db)
+    with lg.session(write=False) as s:
+        note_ledger(db, lg.url, s)
         plan_id = find_plan(s, plan).id if plan else None
         evals = evaluate(s, day, rules=rule_set, dept=dept, plan_id=plan_id, with_forecast=as_json)
         if not show_all:

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from taizhang.errors import InputError
-from taizhang.ledger.cli import DbOption, JsonOption, actor, open_db, parse_date
+from taizhang.ledger.cli import DbOption, JsonOption, actor, note_ledger, open_db, parse_date
 
 case_app = typer.Typer(help="Supervision cases (督办): 交办 → 整改中 → 待验收 → 销号.", no_args_is_help=True)
 
@@ -105,9 +105,10 @@ def case_advance(
 
 
 def assess(
-    year: Annotated[int, typer.Option("--year", help="Assessment year.")],
+    year: Annotated[int | None, typer.Option("--year", help="Assessment year (default: this year).")] = None,
     rubric: Annotated[str | None, typer.Option("--rubric", help="Rubric TOML (default: built-in).")] = None,
-    as_of: Annotated[str | None, typer.Option("--as-of", help="Evaluate as of (default: 31 Dec of the year).")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Evaluate as of (default: 31 Dec of the year, "
+                                               "today for this year).")] = None,
     save: Annotated[bool, typer.Option("--save/--no-save", help="Store the scores in the ledger.")] = True,
     db: DbOption = None,
     as_json: JsonOption = False,
@@ -117,9 +118,12 @@ def assess(
     from taizhang.track.evaluate import evaluate
 
     rub = load_rubric(rubric)
-    day = parse_date(as_of) if as_of else dt.date(year, 12, 31)
+    today = dt.date.today()
+    year = year or today.year  # as the web page
+    day = parse_date(as_of) if as_of else min(dt.date(year, 12, 31), today)
     lg = open_db(db)
     with lg.session(actor(), write=save) as s:
+        note_ledger(db, lg.url, s)
         scores = score_year(s, evaluate(s, day), year, as_of=day, rubric=rub)
         if save:
             save_scores(s, year, scores)
