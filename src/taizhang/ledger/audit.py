@@ -18,6 +18,9 @@ from sqlalchemy.orm import Session
 
 from taizhang.ledger.models import AuditEntry, Base, utcnow
 
+# Users, their sign-ins and tokens: audited, but no judgement or cached read model depends on them.
+AUTH_TABLES = ("app_user", "user_session", "api_token", "login_attempt")
+
 
 class AuditTamper(Exception):
     """An attempt to change or remove an audit entry."""

@@ -5,24 +5,26 @@ from __future__ import annotations
 import datetime as dt
 import os
 import threading
-from collections import Counter, OrderedDict, defaultdict
+from collections import Counter, OrderedDict
 from collections.abc import Callable
 from typing import Any, NamedTuple, TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from taizhang.ledger.audit import AUTH_TABLES
 from taizhang.ledger.models import AuditEntry, Department, IndicatorValue, Plan, ProgressReport, Target, Task
 from taizhang.track.model import Evaluation
+from taizhang.web import changes
 from taizhang.web.shared import SharedPages
+from taizhang.web.summary import Summary
 
 STATUS_LABELS = {"done": "已完成", "on_track": "正常推进", "lagging": "进度滞后", "overdue": "逾期未完成",
                  "no_data": "未报送"}
 COLOUR_LABELS = {"red": "红色", "yellow": "黄色", "white": "白色", None: "无"}
 T = TypeVar("T")
-# Users, their sign-ins and tokens: audited, but no cached read model shows them, so a sign-in does not
-# make the readers compute the ledger's evaluation again.
-AUTH_TABLES = ("app_user", "user_session", "api_token", "login_attempt")
+# Users, their sign-ins and tokens (AUTH_TABLES) are audited, but no cached read model shows them, so a
+# sign-in does not change the ledger's state.
 
 
 # The change counters of the ledger's state (built once: it is read by every request).
@@ -82,6 +84,17 @@ class _LedgerCache:
             return None
         with self._lock:
             return self._entries.get((state, name))
+
+    def latest(self, session: Session, name: tuple[Any, ...]) -> tuple[tuple[Any, ...], Any] | None:
+        """The newest entry `name` of an earlier state of this database under the same rules, with that
+        state (None if there is none): what an incremental computation starts from."""
+        state = self.state(session)
+        if state is None:
+            return None
+        with self._lock:
+            found = [(k[0], v) for k, v in self._entries.items()
+                     if k[1] == name and k[0][:3] == state[:3] and k[0] != state]
+        return max(found, key=lambda kv: tuple(m or 0 for m in kv[0][3:]), default=None)
 
     def get(self, session: Session, name: tuple[Any, ...], compute: Callable[[], T]) -> T:
         """The value of `compute()` for this ledger state and `name`, computed at most once."""
@@ -155,35 +168,119 @@ def evaluations(session: Session, as_of: dt.date, **kw: Any) -> list[Evaluation]
 
 
 class Whole(NamedTuple):
-    """The whole ledger's evaluation, and the same by subject for the task and target pages."""
+    """The whole ledger's evaluation, its place of each subject and the dashboard's aggregates.
+
+    `order` maps each subject to its place in the ledger's order at the last full evaluation (shared by
+    the states derived from it); `slots` holds the evaluations at those places (None: a subject removed
+    since), `evaluations` the same without the gaps."""
 
     evaluations: list[Evaluation]
-    by_subject: dict[tuple[str, int], Evaluation]
+    slots: list[Evaluation | None]
+    order: dict[tuple[str, int], int]
+    summary: Summary
+
+    def get(self, key: tuple[str, int]) -> Evaluation | None:
+        i = self.order.get(key)
+        return None if i is None else self.slots[i]
+
+    @classmethod
+    def of(cls, evs: list[Evaluation], as_of: dt.date) -> Whole:
+        order = {(e.subject_type, e.subject_id): i for i, e in enumerate(evs)}
+        return cls(evs, evs, order, Summary.of(evs, as_of))
+
+    def replaced(self, fresh: dict[tuple[str, int], Evaluation | None]) -> Whole | None:
+        """This evaluation with the subjects of `fresh` judged again (None: judged no more), or None when
+        a subject is new (its place in the order is the full evaluation's to give)."""
+        if any(k not in self.order for k, e in fresh.items() if e is not None):
+            return None
+        slots, summary = list(self.slots), self.summary.copy()
+        for k, e in fresh.items():
+            i = self.order.get(k)
+            if i is None:
+                continue
+            old = slots[i]
+            if old is not None:
+                summary.remove(old)
+            slots[i] = e
+            if e is not None:
+                summary.add(e, i)
+        evs = slots if all(e is not None for e in slots) else [e for e in slots if e is not None]
+        return Whole(evs, slots, self.order, summary)  # type: ignore[arg-type]
+
+
+STATS: Counter[str] = Counter()  # how the whole ledger's evaluations were made: "full", "incremental"
 
 
 def _whole(session: Session, as_of: dt.date) -> Whole:
     from taizhang.track.evaluate import evaluate
 
     def compute() -> Whole:
-        evs = evaluate(session, as_of)
-        return Whole(evs, {(e.subject_type, e.subject_id): e for e in evs})
+        whole = _incremental(session, as_of)
+        if whole is None:
+            STATS["full"] += 1
+            whole = Whole.of(evaluate(session, as_of, rules=_rules(session)), as_of)
+        return whole
 
     return CACHE.get(session, ("whole", as_of), compute)
+
+
+def _incremental(session: Session, as_of: dt.date) -> Whole | None:
+    """This state's whole evaluation derived from the newest earlier state's in the cache (None: none
+    cached, or the writes since cannot be told apart: see web.changes)."""
+    base = CACHE.latest(session, ("whole", as_of))
+    whole = None if base is None else _advance(session, base[0], base[1], as_of)
+    if whole is not None:
+        STATS["incremental"] += 1
+    return whole
+
+
+def _rules(session: Session) -> Any:
+    from taizhang.track.rules import load_rules
+
+    return CACHE.get(session, ("rules",), load_rules)  # the state's key holds the rules file's stamp
+
+
+def _advance(session: Session, since: tuple[Any, ...], base: Whole, as_of: dt.date) -> Whole | None:
+    """The whole evaluation of this session's state from `base`, that of the earlier state `since`:
+    only the subjects the writes in between touched are judged again (None: judge the whole)."""
+    from taizhang.track.evaluate import evaluate
+
+    state = CACHE.state(session)
+    assert state is not None
+    touched = changes.touched(session, changes.Marks(*since[3:]), changes.Marks(*state[3:]))
+    if touched is None or len(touched) > changes.LIMIT:
+        return None
+    rules = _rules(session)
+    fresh: dict[tuple[str, int], Evaluation | None] = {("task", t): None for t in touched.tasks}
+    fresh.update({("target", g): None for g in touched.targets})
+    for t in touched.tasks:  # the task with its targets
+        fresh.update({(e.subject_type, e.subject_id): e for e in evaluate(session, as_of, rules=rules, subject=("task", t))})
+    for g in touched.targets:
+        if fresh[("target", g)] is None:  # not among its task's: a target without a (live) task
+            fresh.update({(e.subject_type, e.subject_id): e
+                          for e in evaluate(session, as_of, rules=rules, subject=("target", g))})
+    return base.replaced(fresh)
 
 
 def evaluation(session: Session, kind: str, sid: int, as_of: dt.date, plan_id: int | None = None) -> Evaluation | None:
     """One task's or target's evaluation as of `as_of` (None for a removed or unknown subject).
 
-    From the whole ledger's evaluation when this state's is cached; else, given the subject's plan,
-    that subject is judged alone (the same judgement: see track.evaluate.load_subjects), about 2 ms
-    instead of the whole ledger's second or more after each write."""
-    if plan_id is None or CACHE.find(session, ("whole", as_of)) is not None:
-        return _whole(session, as_of).by_subject.get((kind, sid))
+    From the whole ledger's evaluation when this state's is cached, or can be derived from an earlier
+    state's (`_whole`, judging again only what the writes since touched); else, given the subject's
+    plan, that subject is judged alone (the same judgement: see track.evaluate.load_subjects), about
+    2 ms instead of the whole ledger's second or more."""
+    whole = CACHE.find(session, ("whole", as_of))
+    if whole is None and plan_id is None:
+        whole = _whole(session, as_of)
+    if whole is None:
+        derived = _incremental(session, as_of)
+        if derived is not None:
+            whole = CACHE.get(session, ("whole", as_of), lambda: derived)
+    if whole is not None:
+        return whole.get((kind, sid))
     from taizhang.track.evaluate import evaluate
-    from taizhang.track.rules import load_rules
 
-    rules = CACHE.get(session, ("rules",), load_rules)  # the state's key holds the rules file's stamp
-    return next((e for e in evaluate(session, as_of, rules=rules, plan_id=plan_id, subject=(kind, sid))
+    return next((e for e in evaluate(session, as_of, rules=_rules(session), plan_id=plan_id, subject=(kind, sid))
                  if e.subject_type == kind and e.subject_id == sid), None)
 
 
@@ -198,36 +295,12 @@ def plan_names(session: Session) -> dict[int, str]:
 
 
 def overview(session: Session, evs: list[Evaluation], as_of: dt.date) -> dict[str, Any]:
-    """Counts by status and colour, departments reddest first, due within 30 days, the reds."""
+    """Counts by status and colour, departments reddest first, due within 30 days, the reds (see
+    web.summary). The whole ledger's: from its aggregates, kept up to date write by write."""
     whole = CACHE.find(session, ("whole", as_of))
     if whole is not None and evs is whole.evaluations:  # the whole ledger's: summarised once per state
-        return CACHE.get(session, ("overview", as_of), lambda: _overview(session, evs, as_of))  # type: ignore[no-any-return]
-    return _overview(session, evs, as_of)
-
-
-def _overview(session: Session, evs: list[Evaluation], as_of: dt.date) -> dict[str, Any]:
-    names = dept_names(session)
-    by_status = Counter(e.status for e in evs)
-    by_colour = Counter(e.colour for e in evs)
-    per_dept: dict[int, Counter[str]] = defaultdict(Counter)
-    progress: dict[int, list[float]] = defaultdict(list)
-    for e in evs:
-        for d in e.lead:
-            per_dept[d][e.colour or "none"] += 1
-            if e.actual is not None:
-                progress[d].append(max(0.0, min(100.0, e.actual)))
-    dept_rows = sorted(
-        ({"id": d, "name": names.get(d, str(d)), **c, "total": sum(c.values()),
-          "progress": round(sum(progress[d]) / len(progress[d]), 1) if progress[d] else None}
-         for d, c in per_dept.items()),
-        key=lambda r: (-r.get("red", 0), -r.get("yellow", 0), r["name"]),
-    )
-    soon = as_of + dt.timedelta(days=30)
-    due_soon = sorted((e for e in evs if e.deadline and as_of <= e.deadline <= soon and e.status != "done"),
-                      key=lambda e: e.deadline or as_of)
-    reds = sorted((e for e in evs if e.colour == "red"), key=lambda e: -(e.gap or 0))
-    return {"by_status": dict(by_status), "by_colour": {str(k): v for k, v in by_colour.items()},
-            "departments": dept_rows, "due_soon": due_soon, "reds": reds, "total": len(evs)}
+        return CACHE.get(session, ("overview", as_of), lambda: whole.summary.overview(dept_names(session)))  # type: ignore[no-any-return]
+    return Summary.of(evs, as_of).overview(dept_names(session))
 
 
 def indicator_trends(session: Session, limit: int = 6) -> list[dict[str, Any]]:
