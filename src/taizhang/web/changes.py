@@ -106,6 +106,17 @@ def touched(session: Session, since: Marks, until: Marks) -> Touched | None:
     return out
 
 
+def entities(session: Session, since: Marks, until: Marks) -> set[str] | None:
+    """The tables whose rows the audited writes between the two states changed (None: unknown, or
+    rows written without an audit entry)."""
+    if until.value != since.value or until.report != since.report or _n(until.audit) < _n(since.audit):
+        return None
+    found = session.execute(
+        select(AuditEntry.entity).where(AuditEntry.id > _n(since.audit), AuditEntry.id <= _n(until.audit),
+                                        AuditEntry.entity.not_in(AUTH_TABLES)).limit(LIMIT + 1)).scalars().all()
+    return None if len(found) > LIMIT else set(found)
+
+
 def _add(out: Touched, kind: str | None, sid: Any) -> None:
     if sid is None or kind is None:
         return

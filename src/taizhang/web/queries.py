@@ -85,6 +85,14 @@ class _LedgerCache:
         with self._lock:
             return self._entries.get((state, name))
 
+    def find_kind(self, session: Session, kind: str) -> Any:
+        """Any entry of this state whose name begins with `kind` (None if there is none)."""
+        state = self.state(session)
+        if state is None:
+            return None
+        with self._lock:
+            return next((v for k, v in self._entries.items() if k[0] == state and k[1][0] == kind), None)
+
     def latest(self, session: Session, name: tuple[Any, ...]) -> tuple[tuple[Any, ...], Any] | None:
         """The newest entry `name` of an earlier state of this database under the same rules, with that
         state (None if there is none): what an incremental computation starts from."""
@@ -178,6 +186,7 @@ class Whole(NamedTuple):
     slots: list[Evaluation | None]
     order: dict[tuple[str, int], int]
     summary: Summary
+    holes: int = 0  # slots that are None
 
     def get(self, key: tuple[str, int]) -> Evaluation | None:
         i = self.order.get(key)
@@ -193,7 +202,7 @@ class Whole(NamedTuple):
         a subject is new (its place in the order is the full evaluation's to give)."""
         if any(k not in self.order for k, e in fresh.items() if e is not None):
             return None
-        slots, summary = list(self.slots), self.summary.copy()
+        slots, summary, holes = list(self.slots), self.summary.copy(), self.holes
         for k, e in fresh.items():
             i = self.order.get(k)
             if i is None:
@@ -204,8 +213,9 @@ class Whole(NamedTuple):
             slots[i] = e
             if e is not None:
                 summary.add(e, i)
-        evs = slots if all(e is not None for e in slots) else [e for e in slots if e is not None]
-        return Whole(evs, slots, self.order, summary)  # type: ignore[arg-type]
+            holes += (e is None) - (old is None)
+        evs = [e for e in slots if e is not None] if holes else slots
+        return Whole(evs, slots, self.order, summary, holes)  # type: ignore[arg-type]
 
 
 STATS: Counter[str] = Counter()  # how the whole ledger's evaluations were made: "full", "incremental"
@@ -284,14 +294,32 @@ def evaluation(session: Session, kind: str, sid: int, as_of: dt.date, plan_id: i
                  if e.subject_type == kind and e.subject_id == sid), None)
 
 
+_DEPT_NAMES = select(Department.id, Department.name)
+
+
+def _carried(session: Session, name: tuple[Any, ...], tables: frozenset[str], compute: Callable[[], T]) -> T:
+    """`compute()` for this state, or the value of an earlier state's when the writes since changed none
+    of `tables` (read from the database: see web.changes.entities)."""
+    def carry() -> T:
+        base = CACHE.latest(session, name)
+        state = CACHE.state(session)
+        if base is not None and state is not None:
+            changed = changes.entities(session, changes.Marks(*base[0][3:]), changes.Marks(*state[3:]))
+            if changed is not None and not changed & tables:
+                return base[1]  # type: ignore[no-any-return]
+        return compute()
+
+    return CACHE.get(session, name, carry)
+
+
 def dept_names(session: Session) -> dict[int, str]:
-    return CACHE.get(session, ("dept_names",),  # type: ignore[no-any-return]
-                     lambda: dict(session.execute(select(Department.id, Department.name)).all()))
+    return _carried(session, ("dept_names",), frozenset({"department"}),
+                    lambda: dict(session.connection().execute(_DEPT_NAMES).all()))  # Core: no ORM rows
 
 
 def plan_names(session: Session) -> dict[int, str]:
-    return CACHE.get(session, ("plan_names",),  # type: ignore[no-any-return]
-                     lambda: {p.id: (p.title or p.key) for p in session.scalars(select(Plan))})
+    return _carried(session, ("plan_names",), frozenset({"plan"}),
+                    lambda: {p.id: (p.title or p.key) for p in session.scalars(select(Plan))})
 
 
 def overview(session: Session, evs: list[Evaluation], as_of: dt.date) -> dict[str, Any]:
@@ -340,9 +368,12 @@ def counts(session: Session) -> dict[str, int]:
 
 
 def _counts(session: Session) -> dict[str, int]:
+    whole = CACHE.find_kind(session, "whole")  # it judged every live task and target: count those
     return {
         "plans": session.scalar(select(func.count()).select_from(Plan)) or 0,
-        "tasks": session.scalar(select(func.count()).select_from(Task).where(~Task.removed)) or 0,
-        "targets": session.scalar(select(func.count()).select_from(Target).where(~Target.removed)) or 0,
+        "tasks": whole.summary.by_type["task"] if whole is not None else
+        session.scalar(select(func.count()).select_from(Task).where(~Task.removed)) or 0,
+        "targets": whole.summary.by_type["target"] if whole is not None else
+        session.scalar(select(func.count()).select_from(Target).where(~Target.removed)) or 0,
         "reports": session.scalar(select(func.count()).select_from(ProgressReport)) or 0,
     }
