@@ -175,3 +175,35 @@ def test_a_plan_wide_change_is_judged_whole(ledger) -> None:  # type: ignore[no-
         task.position = -1  # its place in the ledger's order changed
     assert _served(ledger, AS_OF) == _fresh(ledger, AS_OF)
     assert queries.STATS == {"full": 2}
+
+
+def test_writes_commit_in_the_order_of_their_audit_entries(ledger) -> None:  # type: ignore[no-untyped-def]
+    """PostgreSQL numbers audit entries when they are written, not when they commit: a write that began
+    first but commits last would be below the newest entry a reader saw in between, and the change set
+    "entries after N" would miss it. Writers take a lock for their whole transaction, so the second
+    waits for the first; what the reader is shown always equals a full evaluation."""
+    if not ledger.url.startswith("postgresql"):
+        pytest.skip("SQLite serialises writers (BEGIN IMMEDIATE)")
+    import threading
+
+    generate(ledger, plans=2, tasks=30, reports=100, seed=5)
+    other = Ledger(ledger.url, upgrade=False)
+    with ledger.session(write=False) as s:
+        first, second = s.scalars(select(Task.id).order_by(Task.id).limit(2)).all()
+    queries.CACHE.clear()
+    _served(ledger, AS_OF)
+
+    def later() -> None:
+        with other.session("second") as s:
+            add_report(s, task_id=second, as_of=AS_OF, percent=100, reporter="b", uid="order-2")
+
+    with ledger.session("first") as s:
+        add_report(s, task_id=first, as_of=AS_OF, percent=100, reporter="a", uid="order-1")
+        s.flush()  # its audit entries are numbered, not committed
+        t = threading.Thread(target=later)
+        t.start()
+        t.join(timeout=3)  # without the lock the second write commits meanwhile
+        _served(ledger, AS_OF)  # a reader caches what it sees now
+    t.join()
+    other.close()
+    assert _served(ledger, AS_OF) == _fresh(ledger, AS_OF)
