@@ -47,6 +47,9 @@ class _LedgerCache:
     the next reader computes afresh. Only reading sessions use the cache (a writing one may see its own
     uncommitted rows). Concurrent readers of a missing entry wait for one computation instead of each
     running it. The cached objects are shared: read them, never change them.
+
+    `latest` finds an entry of an earlier state of the same database and rules, from which the whole
+    evaluation and some read models are brought up to date instead of computed afresh (see `_whole`).
     """
 
     def __init__(self, size: int = 16) -> None:
@@ -99,9 +102,12 @@ class _LedgerCache:
         state = self.state(session)
         if state is None:
             return None
+        def earlier(other: tuple[Any, ...]) -> bool:  # a reader may still see a state older than one cached
+            return other[:3] == state[:3] and other != state and all(
+                (a or 0) <= (b or 0) for a, b in zip(other[3:], state[3:], strict=True))
+
         with self._lock:
-            found = [(k[0], v) for k, v in self._entries.items()
-                     if k[1] == name and k[0][:3] == state[:3] and k[0] != state]
+            found = [(k[0], v) for k, v in self._entries.items() if k[1] == name and earlier(k[0])]
         return max(found, key=lambda kv: tuple(m or 0 for m in kv[0][3:]), default=None)
 
     def get(self, session: Session, name: tuple[Any, ...], compute: Callable[[], T]) -> T:
@@ -247,7 +253,11 @@ def _incremental(session: Session, as_of: dt.date) -> Whole | None:
 def _rules(session: Session) -> Any:
     from taizhang.track.rules import load_rules
 
-    return CACHE.get(session, ("rules",), load_rules)  # the state's key holds the rules file's stamp
+    def load() -> Any:  # the rules depend on the file alone, whose path and stamp the state's key holds
+        earlier = CACHE.latest(session, ("rules",))
+        return earlier[1] if earlier is not None else load_rules()
+
+    return CACHE.get(session, ("rules",), load)
 
 
 def _advance(session: Session, since: tuple[Any, ...], base: Whole, as_of: dt.date) -> Whole | None:
