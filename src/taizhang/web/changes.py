@@ -107,14 +107,17 @@ def touched(session: Session, since: Marks, until: Marks) -> Touched | None:
 
 
 def entities(session: Session, since: Marks, until: Marks) -> set[str] | None:
-    """The tables whose rows the audited writes between the two states changed (None: unknown, or
-    rows written without an audit entry)."""
-    if until.value != since.value or until.report != since.report or _n(until.audit) < _n(since.audit):
+    """The tables whose rows the writes between the two states changed (None: unknown)."""
+    if _n(until.audit) < _n(since.audit) or _n(until.report) < _n(since.report) or _n(until.value) < _n(since.value):
         return None
-    found = session.execute(
+    found = set(session.execute(
         select(AuditEntry.entity).where(AuditEntry.id > _n(since.audit), AuditEntry.id <= _n(until.audit),
-                                        AuditEntry.entity.not_in(AUTH_TABLES)).limit(LIMIT + 1)).scalars().all()
-    return None if len(found) > LIMIT else set(found)
+                                        AuditEntry.entity.not_in(AUTH_TABLES)).distinct().limit(LIMIT + 1)).scalars())
+    if until.report != since.report:  # also bulk loads, written without an audit entry
+        found.add(ProgressReport.__tablename__)
+    if until.value != since.value:
+        found.add("indicator_value")
+    return None if len(found) > LIMIT else found
 
 
 def _add(out: Touched, kind: str | None, sid: Any) -> None:
