@@ -177,6 +177,22 @@ def test_a_plan_wide_change_is_judged_whole(ledger) -> None:  # type: ignore[no-
     assert queries.STATS == {"full": 2}
 
 
+def test_a_long_change_set_is_judged_whole(ledger) -> None:  # type: ignore[no-untyped-def]
+    from taizhang.web.changes import LIMIT
+
+    generate(ledger, plans=2, tasks=30, reports=100, seed=5)
+    queries.CACHE.clear()
+    queries.STATS.clear()
+    _served(ledger, AS_OF)
+    with ledger.session(write=False) as s:
+        tasks = list(s.scalars(select(Task.id)))
+    with ledger.session("test") as s:
+        for i in range(LIMIT + 1):
+            add_report(s, task_id=tasks[i % len(tasks)], as_of=AS_OF, percent=i % 101, reporter="t", uid=f"long-{i}")
+    assert _served(ledger, AS_OF) == _fresh(ledger, AS_OF)
+    assert queries.STATS == {"full": 2}
+
+
 def test_writes_commit_in_the_order_of_their_audit_entries(ledger) -> None:  # type: ignore[no-untyped-def]
     """PostgreSQL numbers audit entries when they are written, not when they commit: a write that began
     first but commits last would be below the newest entry a reader saw in between, and the change set
