@@ -24,14 +24,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from taizhang.ledger.audit import AUTH_TABLES
-from taizhang.ledger.models import AuditEntry, Case, ProgressReport, Target
+from taizhang.ledger.models import AuditEntry, Base, Case, ProgressReport, Target
 
 LIMIT = 400  # audit entries or reports; beyond, the whole ledger is judged again
 
 
 class Marks(NamedTuple):
-    """A ledger state's change counters: the newest audit entry (of AUTH_TABLES' none), report and
-    indicator value (None while the table is empty)."""
+    """A ledger state's change counters: the ids of the newest audit entry (leaving out AUTH_TABLES'),
+    progress report and indicator value (None while the table is empty)."""
 
     audit: int | None
     report: int | None
@@ -140,8 +140,6 @@ def _values(session: Session, entity: str, entity_id: str, action: str, before: 
     """The column's values before and after the change (an update's unchanged column: as stored now)."""
     found = [snap[column] for snap in (before, after) if column in snap]
     if not found and action == "update":
-        from taizhang.ledger.models import Base
-
         mapper = next((m for m in Base.registry.mappers if m.local_table.name == entity), None)
         if mapper is None:
             raise _Unknown
