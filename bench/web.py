@@ -12,11 +12,17 @@ benchmark works on a copy of it (users, tokens and the submitted reports never t
    each, every one with its own uid) with a department user's API token on that department's tasks.
    All must answer 201 and be stored (rows counted afterwards in the database); the wall time is
    reported.
-3. memory: the peak RSS (VmHWM) of the server's processes at the end: uvicorn's supervisor and its
+3. mixed: --readers readers (default 8) fetch the dashboard and random task pages for --mixed-seconds,
+   first alone (read-only), then while one report a second arrives (POSTed to /api/v1/reports with
+   the department's token, as a client would); p50 / p95 of each page side by side and the ratio.
+   Goal: dashboard p95 under writes ≤ 2× its read-only p95 and ≤ 150 ms.
+4. memory: the peak RSS (VmHWM) of the server's processes at the end: uvicorn's supervisor and its
    workers (one process when it runs one worker).
+5. `taizhang status` over the whole ledger (a fresh process, as a user runs it). Goal: ≤ 2 s.
 
     .venv/bin/python bench/web.py
     .venv/bin/python bench/web.py --requests 100 --clients 10     # quicker
+    .venv/bin/python bench/web.py --only-mixed                     # the mixed phase and status only
 """
 
 from __future__ import annotations
@@ -43,6 +49,8 @@ import httpx
 
 HERE = Path(__file__).resolve().parent
 GOAL_P95_MS = 150.0
+GOAL_MIXED_RATIO = 2.0
+GOAL_STATUS_S = 2.0
 PASSWORD = "bench-password-1"
 
 
@@ -228,6 +236,105 @@ async def submit(base: str, token: str, tasks: list[int], n: int, as_of: dt.date
     return {"wall": wall, "codes": codes, "lat": lat, "uids": [b["uid"] for b in bodies]}
 
 
+def mixed(base: str, cookies: httpx.Cookies, token: str, tasks: list[int], every: list[int], q: str,
+          as_of: dt.date, readers: int, seconds: float, writes_per_s: float, run: str) -> dict[str, object]:
+    """`readers` threads fetch the dashboard and random task pages (alternately) for `seconds`; with
+    writes_per_s > 0 a writer POSTs that many reports a second meanwhile. Latencies (ms) by page."""
+    stop = time.monotonic() + seconds
+    lat: dict[str, list[float]] = {"dashboard": [], "task": [], "write": []}
+    failures: list[str] = []
+    lock = threading.Lock()
+    uids: list[str] = []
+
+    def reader(i: int) -> None:
+        rng = random.Random(i)
+        with httpx.Client(base_url=base, cookies=cookies, timeout=60) as c:
+            n = i
+            while time.monotonic() < stop:
+                page = "dashboard" if n % 2 == 0 else "task"
+                n += 1
+                path = "/" + q if page == "dashboard" else f"/tasks/{rng.choice(every)}{q}"
+                t0 = time.perf_counter()
+                try:
+                    r = c.get(path)
+                    ok, why = r.status_code == 200, f"{path}: {r.status_code}"
+                except httpx.HTTPError as e:
+                    ok, why = False, f"{path}: {e!r}"
+                ms = (time.perf_counter() - t0) * 1000
+                with lock:
+                    (lat[page].append(ms) if ok else failures.append(why))
+
+    def writer() -> None:
+        rng = random.Random(11)
+        with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=60) as c:
+            k = 0
+            start = time.monotonic()
+            while True:
+                due = start + k / writes_per_s
+                if due >= stop:
+                    return
+                time.sleep(max(0.0, due - time.monotonic()))
+                uid = f"bench-mixed-{run}-{k}"
+                body = {"task_id": rng.choice(tasks), "as_of": as_of.isoformat(),
+                        "percent": round(rng.uniform(0, 100), 1), "narrative": f"bench 调度 {k}", "uid": uid}
+                t0 = time.perf_counter()
+                try:
+                    r = c.post("/api/v1/reports", json=body)
+                    ok, why = r.status_code == 201, f"POST /api/v1/reports: {r.status_code}"
+                except httpx.HTTPError as e:
+                    ok, why = False, f"POST /api/v1/reports: {e!r}"
+                ms = (time.perf_counter() - t0) * 1000
+                with lock:
+                    (lat["write"].append(ms) if ok else failures.append(why))
+                    uids.append(uid)
+                k += 1
+
+    threads = [threading.Thread(target=reader, args=(i,)) for i in range(readers)]
+    if writes_per_s > 0:
+        threads.append(threading.Thread(target=writer))
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return {"lat": lat, "failures": failures, "uids": uids}
+
+
+def status_seconds(db: Path, as_of: dt.date) -> tuple[float, float, str]:
+    """Wall and CPU time of `taizhang status` over the whole ledger, and its first line."""
+    import resource
+
+    cmd = [sys.executable, "-m", "taizhang.cli", "status", "--db", str(db), "--as-of", as_of.isoformat()]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return wall, cpu, out.splitlines()[0] if out else ""
+
+
+def print_mixed(alone: dict[str, object], busy: dict[str, object], readers: int, seconds: float) -> bool:
+    a, b = alone["lat"], busy["lat"]
+    print(f"\nmixed: {readers} readers (dashboard and task pages alternately), {seconds:.0f} s read-only, "
+          f"then {seconds:.0f} s with one report a second ({len(b['write'])} POSTed; "  # type: ignore[index]
+          f"p50 {pct(b['write'], 50):.0f} ms, max {max(b['write'], default=0):.0f} ms)\n")  # type: ignore[index]
+    print(f"{'page':<14}{'n':>6}{'p50':>7}{'p95':>7}   {'n':>6}{'p50':>7}{'p95':>7}   {'p95 ratio':>9}")
+    print(f"{'':<14}{'read-only (ms)':>20}   {'under writes (ms)':>20}")
+    met = True
+    for page in ("dashboard", "task"):
+        ra, rb = a[page], b[page]  # type: ignore[index]
+        ratio = pct(rb, 95) / pct(ra, 95)
+        print(f"{page:<14}{len(ra):>6}{pct(ra, 50):>7.0f}{pct(ra, 95):>7.0f}   {len(rb):>6}{pct(rb, 50):>7.0f}"
+              f"{pct(rb, 95):>7.0f}   {ratio:>9.2f}")
+        if page == "dashboard":
+            met = ratio <= GOAL_MIXED_RATIO and pct(rb, 95) <= GOAL_P95_MS
+            print(f"{'':<14}goal: under writes ≤ {GOAL_MIXED_RATIO:g}× read-only and ≤ {GOAL_P95_MS:.0f} ms — "
+                  f"{'meets' if met else 'MISSES'}")
+    for f in [*alone["failures"], *busy["failures"]][:3]:  # type: ignore[misc]
+        print(f"    failed: {f}")
+    return met and not alone["failures"] and not busy["failures"]
+
+
 def stored(db: Path, uids: list[str]) -> int:
     with contextlib.closing(sqlite3.connect(db)) as c:
         c.execute("CREATE TEMP TABLE want(uid TEXT)")
@@ -245,6 +352,10 @@ def main() -> None:
     ap.add_argument("--submissions", type=int, default=200, help="parallel report submissions (default 200)")
     ap.add_argument("--workers", type=int, default=None,
                     help="pass --workers N to taizhang serve (default: serve's own default)")
+    ap.add_argument("--readers", type=int, default=8, help="readers of the mixed phase (default 8)")
+    ap.add_argument("--mixed-seconds", type=float, default=30.0,
+                    help="length of each half of the mixed phase (default 30 s; 0 skips it)")
+    ap.add_argument("--only-mixed", action="store_true", help="only the mixed phase and status")
     args = ap.parse_args()
 
     from taizhang.ledger.generate import DEFAULT_AS_OF
@@ -274,40 +385,59 @@ def main() -> None:
             rng = random.Random(1)
             ids = [rng.choice(every) for _ in range(args.requests)]
             tree = [proc.pid, *children(proc.pid)]
-            before = cpu_seconds(tree)
-            dash = load(base, cookies, lambda i: "/" + q, args.requests, args.clients)
-            task = load(base, cookies, lambda i: f"/tasks/{ids[i]}{q}", args.requests, args.clients)
-            machine, client, served = (b - a for a, b in zip(before, cpu_seconds(tree), strict=True))
-            sub = asyncio.run(submit(base, token, own, args.submissions, as_of, str(os.getpid())))
+            if not args.only_mixed:
+                before = cpu_seconds(tree)
+                dash = load(base, cookies, lambda i: "/" + q, args.requests, args.clients)
+                task = load(base, cookies, lambda i: f"/tasks/{ids[i]}{q}", args.requests, args.clients)
+                machine, client, served = (b - a for a, b in zip(before, cpu_seconds(tree), strict=True))
+                sub = asyncio.run(submit(base, token, own, args.submissions, as_of, str(os.getpid())))
+            if args.mixed_seconds > 0:
+                run = str(os.getpid())
+                alone = mixed(base, cookies, token, own, every, q, as_of, args.readers, args.mixed_seconds, 0, run)
+                busy = mixed(base, cookies, token, own, every, q, as_of, args.readers, args.mixed_seconds, 1, run)
             workers = workers_of(proc.pid)
             rss = {p: peak_rss_mb(p) for p in [proc.pid, *children(proc.pid)]}
-        n_stored = stored(db, sub["uids"])  # type: ignore[arg-type]
         errors = [ln for ln in log.read_text(errors="replace").splitlines()
                   if ln.startswith(("sqlalchemy.", "Exception", "TimeoutError")) or "Error:" in ln]
+        ok = True
+        if not args.only_mixed:
+            n_stored = stored(db, sub["uids"])  # type: ignore[arg-type]
+        if args.mixed_seconds > 0:
+            mixed_stored = stored(db, busy["uids"])  # type: ignore[arg-type]
+        status_s, status_cpu, status_line = status_seconds(db, as_of)
 
     serve = "taizhang serve" + (f" --workers {args.workers}" if args.workers is not None else "")
     print(f"\n{serve}: {len(workers)} worker process{'es' if len(workers) > 1 else ''}; "
-          f"{args.clients} concurrent clients, {args.requests} requests per page (as of {as_of}); "
-          f"first dashboard (cold, one worker): {cold_ms:.0f} ms\n")
-    print(f"{'page':<22}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'req/s':>8}{'errors':>8}   goal p95 ≤ 150 ms")
-    for name, r in (("dashboard /", dash), ("task /tasks/{id}", task)):
-        lat: list[float] = r["lat"]  # type: ignore[assignment]
-        p95 = pct(lat, 95)
-        verdict = f"{'meets' if p95 <= GOAL_P95_MS else 'MISSES'} (x{p95 / GOAL_P95_MS:.2f})"
-        print(f"{name:<22}{pct(lat, 50):>9.0f}{p95:>9.0f}{pct(lat, 99):>9.0f}{r['rps']:>8.1f}"
-              f"{len(r['failures']):>8}   {verdict}")  # type: ignore[arg-type]
-        for f in r["failures"][:3]:  # type: ignore[index]
-            print(f"    failed: {f}")
-    n = 2 * args.requests
-    print(f"\nCPU while the pages were fetched: server {served:.1f} s ({served / n * 1000:.1f} ms per request), "
-          f"this client {client:.1f} s ({client / n * 1000:.1f} ms per request), other processes "
-          f"{max(0.0, machine - served - client):.1f} s (figures are comparable only when that is near 0)")
-    lat = sub["lat"]  # type: ignore[assignment]
-    ok = n_stored == args.submissions and sub["codes"] == {"201": args.submissions}
-    print(f"\nreports: {args.submissions} parallel POST /api/v1/reports in {sub['wall']:.2f} s "
-          f"({args.submissions / sub['wall']:.0f}/s; p50 {pct(lat, 50):.0f} ms, max {max(lat, default=0):.0f} ms); "
-          f"answers {sub['codes']}; stored {n_stored}/{args.submissions}   "
-          f"goal: all stored — {'meets' if ok else 'MISSES'}")
+          f"first dashboard (cold, one worker): {cold_ms:.0f} ms (as of {as_of})")
+    if not args.only_mixed:
+        print(f"\n{args.clients} concurrent clients, {args.requests} requests per page\n")
+        print(f"{'page':<22}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'req/s':>8}{'errors':>8}   goal p95 ≤ 150 ms")
+        for name, r in (("dashboard /", dash), ("task /tasks/{id}", task)):
+            lat: list[float] = r["lat"]  # type: ignore[assignment]
+            p95 = pct(lat, 95)
+            verdict = f"{'meets' if p95 <= GOAL_P95_MS else 'MISSES'} (x{p95 / GOAL_P95_MS:.2f})"
+            print(f"{name:<22}{pct(lat, 50):>9.0f}{p95:>9.0f}{pct(lat, 99):>9.0f}{r['rps']:>8.1f}"
+                  f"{len(r['failures']):>8}   {verdict}")  # type: ignore[arg-type]
+            for f in r["failures"][:3]:  # type: ignore[index]
+                print(f"    failed: {f}")
+        n = 2 * args.requests
+        print(f"\nCPU while the pages were fetched: server {served:.1f} s ({served / n * 1000:.1f} ms per request), "
+              f"this client {client:.1f} s ({client / n * 1000:.1f} ms per request), other processes "
+              f"{max(0.0, machine - served - client):.1f} s (figures are comparable only when that is near 0)")
+        lat = sub["lat"]  # type: ignore[assignment]
+        ok = n_stored == args.submissions and sub["codes"] == {"201": args.submissions}
+        print(f"\nreports: {args.submissions} parallel POST /api/v1/reports in {sub['wall']:.2f} s "
+              f"({args.submissions / sub['wall']:.0f}/s; p50 {pct(lat, 50):.0f} ms, max {max(lat, default=0):.0f} ms); "
+              f"answers {sub['codes']}; stored {n_stored}/{args.submissions}   "
+              f"goal: all stored — {'meets' if ok else 'MISSES'}")
+    if args.mixed_seconds > 0:
+        ok = print_mixed(alone, busy, args.readers, args.mixed_seconds) and ok
+        posted = len(busy["uids"])  # type: ignore[arg-type]
+        print(f"{'':<14}reports stored {mixed_stored}/{posted}")
+        ok = ok and mixed_stored == posted
+    print(f"\ntaizhang status over the whole ledger: {status_s:.2f} s ({status_cpu:.2f} s CPU; {status_line}) — "
+          f"goal ≤ {GOAL_STATUS_S:g} s: {'meets' if status_s <= GOAL_STATUS_S else 'MISSES'}")
+    print(f"load average at the end: {os.getloadavg()[0]:.2f} (figures are comparable only on an idle machine)")
     known = [v for v in rss.values() if v is not None]
     per = ", ".join(f"{'worker' if p in workers else 'server' if p == proc.pid else 'helper'} {v:.0f}"
                     for p, v in rss.items() if v is not None)

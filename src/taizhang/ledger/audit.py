@@ -18,6 +18,9 @@ from sqlalchemy.orm import Session
 
 from taizhang.ledger.models import AuditEntry, Base, utcnow
 
+# Users, their sign-ins and tokens: audited, but no judgement or cached read model depends on them.
+AUTH_TABLES = ("app_user", "user_session", "api_token", "login_attempt")
+
 
 class AuditTamper(Exception):
     """An attempt to change or remove an audit entry."""
@@ -61,10 +64,24 @@ def _identity(obj: Base) -> str:
     return ",".join(str(i) for i in ident) if ident and None not in ident else "?"
 
 
+# On PostgreSQL, transactions that change ledger rows (all but AUTH_TABLES) take this advisory lock
+# before their first change and hold it to their end, so they commit in the order their audit entries
+# were numbered: a reader that has seen audit entry N has seen every change numbered below N, which
+# the cached read models rely on (web/queries.py, web/changes.py). SQLite writers are serialised anyway.
+WRITE_ORDER_LOCK = 0x74617A68616E67  # "tazhang"
+
+
 def _before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
-    for obj in list(session.dirty) + list(session.deleted):
-        if isinstance(obj, AuditEntry):
+    changed = [*session.new, *session.dirty, *session.deleted]
+    for obj in changed:
+        if isinstance(obj, AuditEntry) and obj not in session.new:
             raise AuditTamper("audit entries are append-only: an update or delete was attempted")
+    if session.info.get("write_order") is not session.get_transaction() and any(
+            isinstance(obj, Base) and type(obj).__tablename__ not in AUTH_TABLES for obj in changed):
+        conn = session.connection()
+        if conn.dialect.name == "postgresql":
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_ORDER_LOCK})")
+        session.info["write_order"] = session.get_transaction()
 
 
 def _after_flush(session: Session, _ctx: Any) -> None:

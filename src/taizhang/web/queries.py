@@ -5,24 +5,26 @@ from __future__ import annotations
 import datetime as dt
 import os
 import threading
-from collections import Counter, OrderedDict, defaultdict
+from collections import Counter, OrderedDict
 from collections.abc import Callable
 from typing import Any, NamedTuple, TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from taizhang.ledger.audit import AUTH_TABLES
 from taizhang.ledger.models import AuditEntry, Department, IndicatorValue, Plan, ProgressReport, Target, Task
 from taizhang.track.model import Evaluation
+from taizhang.web import changes
 from taizhang.web.shared import SharedPages
+from taizhang.web.summary import Summary
 
 STATUS_LABELS = {"done": "已完成", "on_track": "正常推进", "lagging": "进度滞后", "overdue": "逾期未完成",
                  "no_data": "未报送"}
 COLOUR_LABELS = {"red": "红色", "yellow": "黄色", "white": "白色", None: "无"}
 T = TypeVar("T")
-# Users, their sign-ins and tokens: audited, but no cached read model shows them, so a sign-in does not
-# make the readers compute the ledger's evaluation again.
-AUTH_TABLES = ("app_user", "user_session", "api_token", "login_attempt")
+# Users, their sign-ins and tokens (AUTH_TABLES) are audited, but no cached read model shows them, so a
+# sign-in does not change the ledger's state.
 
 
 # The change counters of the ledger's state (built once: it is read by every request).
@@ -45,6 +47,9 @@ class _LedgerCache:
     the next reader computes afresh. Only reading sessions use the cache (a writing one may see its own
     uncommitted rows). Concurrent readers of a missing entry wait for one computation instead of each
     running it. The cached objects are shared: read them, never change them.
+
+    `latest` finds an entry of an earlier state of the same database and rules, from which the whole
+    evaluation and some read models are brought up to date instead of computed afresh (see `_whole`).
     """
 
     def __init__(self, size: int = 16) -> None:
@@ -82,6 +87,28 @@ class _LedgerCache:
             return None
         with self._lock:
             return self._entries.get((state, name))
+
+    def find_kind(self, session: Session, kind: str) -> Any:
+        """Any entry of this state whose name begins with `kind` (None if there is none)."""
+        state = self.state(session)
+        if state is None:
+            return None
+        with self._lock:
+            return next((v for k, v in self._entries.items() if k[0] == state and k[1][0] == kind), None)
+
+    def latest(self, session: Session, name: tuple[Any, ...]) -> tuple[tuple[Any, ...], Any] | None:
+        """The newest entry `name` of an earlier state of this database under the same rules, with that
+        state (None if there is none): what an incremental computation starts from."""
+        state = self.state(session)
+        if state is None:
+            return None
+        def earlier(other: tuple[Any, ...]) -> bool:  # a reader may still see a state older than one cached
+            return other[:3] == state[:3] and other != state and all(
+                (a or 0) <= (b or 0) for a, b in zip(other[3:], state[3:], strict=True))
+
+        with self._lock:
+            found = [(k[0], v) for k, v in self._entries.items() if k[1] == name and earlier(k[0])]
+        return max(found, key=lambda kv: tuple(m or 0 for m in kv[0][3:]), default=None)
 
     def get(self, session: Session, name: tuple[Any, ...], compute: Callable[[], T]) -> T:
         """The value of `compute()` for this ledger state and `name`, computed at most once."""
@@ -155,79 +182,163 @@ def evaluations(session: Session, as_of: dt.date, **kw: Any) -> list[Evaluation]
 
 
 class Whole(NamedTuple):
-    """The whole ledger's evaluation, and the same by subject for the task and target pages."""
+    """The whole ledger's evaluation, its place of each subject and the dashboard's aggregates.
+
+    `order` maps each subject to its place in the ledger's order at the last full evaluation (shared by
+    the states derived from it); `slots` holds the evaluations at those places (None: a subject removed
+    since), `evaluations` the same without the gaps."""
 
     evaluations: list[Evaluation]
-    by_subject: dict[tuple[str, int], Evaluation]
+    slots: list[Evaluation | None]
+    order: dict[tuple[str, int], int]
+    summary: Summary
+    holes: int = 0  # slots that are None
+
+    def get(self, key: tuple[str, int]) -> Evaluation | None:
+        i = self.order.get(key)
+        return None if i is None else self.slots[i]
+
+    @classmethod
+    def of(cls, evs: list[Evaluation], as_of: dt.date) -> Whole:
+        order = {(e.subject_type, e.subject_id): i for i, e in enumerate(evs)}
+        return cls(evs, evs, order, Summary.of(evs, as_of))
+
+    def replaced(self, fresh: dict[tuple[str, int], Evaluation | None]) -> Whole | None:
+        """This evaluation with the subjects of `fresh` judged again (None: judged no more), or None when
+        a subject is new (its place in the order is the full evaluation's to give)."""
+        if any(k not in self.order for k, e in fresh.items() if e is not None):
+            return None
+        slots, summary, holes = list(self.slots), self.summary.copy(), self.holes
+        for k, e in fresh.items():
+            i = self.order.get(k)
+            if i is None:
+                continue
+            old = slots[i]
+            if old is not None:
+                summary.remove(old)
+            slots[i] = e
+            if e is not None:
+                summary.add(e, i)
+            holes += (e is None) - (old is None)
+        evs = [e for e in slots if e is not None] if holes else slots
+        return Whole(evs, slots, self.order, summary, holes)  # type: ignore[arg-type]
+
+
+STATS: Counter[str] = Counter()  # how the whole ledger's evaluations were made: "full", "incremental"
 
 
 def _whole(session: Session, as_of: dt.date) -> Whole:
     from taizhang.track.evaluate import evaluate
 
     def compute() -> Whole:
-        evs = evaluate(session, as_of)
-        return Whole(evs, {(e.subject_type, e.subject_id): e for e in evs})
+        whole = _incremental(session, as_of)
+        if whole is None:
+            STATS["full"] += 1
+            whole = Whole.of(evaluate(session, as_of, rules=_rules(session)), as_of)
+        return whole
 
     return CACHE.get(session, ("whole", as_of), compute)
+
+
+def _incremental(session: Session, as_of: dt.date) -> Whole | None:
+    """This state's whole evaluation derived from the newest earlier state's in the cache (None: none
+    cached, or the writes since cannot be told apart: see web.changes)."""
+    base = CACHE.latest(session, ("whole", as_of))
+    whole = None if base is None else _advance(session, base[0], base[1], as_of)
+    if whole is not None:
+        STATS["incremental"] += 1
+    return whole
+
+
+def _rules(session: Session) -> Any:
+    from taizhang.track.rules import load_rules
+
+    def load() -> Any:  # the rules depend on the file alone, whose path and stamp the state's key holds
+        earlier = CACHE.latest(session, ("rules",))
+        return earlier[1] if earlier is not None else load_rules()
+
+    return CACHE.get(session, ("rules",), load)
+
+
+def _advance(session: Session, since: tuple[Any, ...], base: Whole, as_of: dt.date) -> Whole | None:
+    """The whole evaluation of this session's state from `base`, that of the earlier state `since`:
+    only the subjects the writes in between touched are judged again (None: judge the whole)."""
+    from taizhang.track.evaluate import evaluate
+
+    state = CACHE.state(session)
+    assert state is not None
+    touched = changes.touched(session, changes.Marks(*since[3:]), changes.Marks(*state[3:]))
+    if touched is None or len(touched) > changes.LIMIT:
+        return None
+    rules = _rules(session)
+    fresh: dict[tuple[str, int], Evaluation | None] = {("task", t): None for t in touched.tasks}
+    fresh.update({("target", g): None for g in touched.targets})
+    for t in touched.tasks:  # the task with its targets
+        fresh.update({(e.subject_type, e.subject_id): e for e in evaluate(session, as_of, rules=rules, subject=("task", t))})
+    for g in touched.targets:
+        if fresh[("target", g)] is None:  # not among its task's: a target without a (live) task
+            fresh.update({(e.subject_type, e.subject_id): e
+                          for e in evaluate(session, as_of, rules=rules, subject=("target", g))})
+    return base.replaced(fresh)
 
 
 def evaluation(session: Session, kind: str, sid: int, as_of: dt.date, plan_id: int | None = None) -> Evaluation | None:
     """One task's or target's evaluation as of `as_of` (None for a removed or unknown subject).
 
-    From the whole ledger's evaluation when this state's is cached; else, given the subject's plan,
-    that subject is judged alone (the same judgement: see track.evaluate.load_subjects), about 2 ms
-    instead of the whole ledger's second or more after each write."""
-    if plan_id is None or CACHE.find(session, ("whole", as_of)) is not None:
-        return _whole(session, as_of).by_subject.get((kind, sid))
+    From the whole ledger's evaluation when this state's is cached, or can be derived from an earlier
+    state's (`_whole`, judging again only what the writes since touched); else, given the subject's
+    plan, that subject is judged alone (the same judgement: see track.evaluate.load_subjects), about
+    2 ms instead of the whole ledger's second or more."""
+    whole = CACHE.find(session, ("whole", as_of))
+    if whole is None and plan_id is None:
+        whole = _whole(session, as_of)
+    if whole is None:
+        derived = _incremental(session, as_of)
+        if derived is not None:
+            whole = CACHE.get(session, ("whole", as_of), lambda: derived)
+    if whole is not None:
+        return whole.get((kind, sid))
     from taizhang.track.evaluate import evaluate
-    from taizhang.track.rules import load_rules
 
-    rules = CACHE.get(session, ("rules",), load_rules)  # the state's key holds the rules file's stamp
-    return next((e for e in evaluate(session, as_of, rules=rules, plan_id=plan_id, subject=(kind, sid))
+    return next((e for e in evaluate(session, as_of, rules=_rules(session), plan_id=plan_id, subject=(kind, sid))
                  if e.subject_type == kind and e.subject_id == sid), None)
 
 
+_DEPT_NAMES = select(Department.id, Department.name)
+
+
+def _carried(session: Session, name: tuple[Any, ...], tables: frozenset[str], compute: Callable[[], T]) -> T:
+    """`compute()` for this state, or the value of an earlier state's when the writes since changed none
+    of `tables` (read from the database: see web.changes.entities)."""
+    def carry() -> T:
+        base = CACHE.latest(session, name)
+        state = CACHE.state(session)
+        if base is not None and state is not None:
+            changed = changes.entities(session, changes.Marks(*base[0][3:]), changes.Marks(*state[3:]))
+            if changed is not None and not changed & tables:
+                return base[1]  # type: ignore[no-any-return]
+        return compute()
+
+    return CACHE.get(session, name, carry)
+
+
 def dept_names(session: Session) -> dict[int, str]:
-    return CACHE.get(session, ("dept_names",),  # type: ignore[no-any-return]
-                     lambda: dict(session.execute(select(Department.id, Department.name)).all()))
+    return _carried(session, ("dept_names",), frozenset({"department"}),
+                    lambda: dict(session.connection().execute(_DEPT_NAMES).all()))  # Core: no ORM rows
 
 
 def plan_names(session: Session) -> dict[int, str]:
-    return CACHE.get(session, ("plan_names",),  # type: ignore[no-any-return]
-                     lambda: {p.id: (p.title or p.key) for p in session.scalars(select(Plan))})
+    return _carried(session, ("plan_names",), frozenset({"plan"}),
+                    lambda: {p.id: (p.title or p.key) for p in session.scalars(select(Plan))})
 
 
 def overview(session: Session, evs: list[Evaluation], as_of: dt.date) -> dict[str, Any]:
-    """Counts by status and colour, departments reddest first, due within 30 days, the reds."""
+    """Counts by status and colour, departments reddest first, due within 30 days, the reds (see
+    web.summary). The whole ledger's: from its aggregates, kept up to date write by write."""
     whole = CACHE.find(session, ("whole", as_of))
     if whole is not None and evs is whole.evaluations:  # the whole ledger's: summarised once per state
-        return CACHE.get(session, ("overview", as_of), lambda: _overview(session, evs, as_of))  # type: ignore[no-any-return]
-    return _overview(session, evs, as_of)
-
-
-def _overview(session: Session, evs: list[Evaluation], as_of: dt.date) -> dict[str, Any]:
-    names = dept_names(session)
-    by_status = Counter(e.status for e in evs)
-    by_colour = Counter(e.colour for e in evs)
-    per_dept: dict[int, Counter[str]] = defaultdict(Counter)
-    progress: dict[int, list[float]] = defaultdict(list)
-    for e in evs:
-        for d in e.lead:
-            per_dept[d][e.colour or "none"] += 1
-            if e.actual is not None:
-                progress[d].append(max(0.0, min(100.0, e.actual)))
-    dept_rows = sorted(
-        ({"id": d, "name": names.get(d, str(d)), **c, "total": sum(c.values()),
-          "progress": round(sum(progress[d]) / len(progress[d]), 1) if progress[d] else None}
-         for d, c in per_dept.items()),
-        key=lambda r: (-r.get("red", 0), -r.get("yellow", 0), r["name"]),
-    )
-    soon = as_of + dt.timedelta(days=30)
-    due_soon = sorted((e for e in evs if e.deadline and as_of <= e.deadline <= soon and e.status != "done"),
-                      key=lambda e: e.deadline or as_of)
-    reds = sorted((e for e in evs if e.colour == "red"), key=lambda e: -(e.gap or 0))
-    return {"by_status": dict(by_status), "by_colour": {str(k): v for k, v in by_colour.items()},
-            "departments": dept_rows, "due_soon": due_soon, "reds": reds, "total": len(evs)}
+        return CACHE.get(session, ("overview", as_of), lambda: whole.summary.overview(dept_names(session)))  # type: ignore[no-any-return]
+    return Summary.of(evs, as_of).overview(dept_names(session))
 
 
 def indicator_trends(session: Session, limit: int = 6) -> list[dict[str, Any]]:
@@ -267,9 +378,12 @@ def counts(session: Session) -> dict[str, int]:
 
 
 def _counts(session: Session) -> dict[str, int]:
+    whole = CACHE.find_kind(session, "whole")  # it judged every live task and target: count those
     return {
         "plans": session.scalar(select(func.count()).select_from(Plan)) or 0,
-        "tasks": session.scalar(select(func.count()).select_from(Task).where(~Task.removed)) or 0,
-        "targets": session.scalar(select(func.count()).select_from(Target).where(~Target.removed)) or 0,
+        "tasks": whole.summary.by_type["task"] if whole is not None else
+        session.scalar(select(func.count()).select_from(Task).where(~Task.removed)) or 0,
+        "targets": whole.summary.by_type["target"] if whole is not None else
+        session.scalar(select(func.count()).select_from(Target).where(~Target.removed)) or 0,
         "reports": session.scalar(select(func.count()).select_from(ProgressReport)) or 0,
     }
